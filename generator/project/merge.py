@@ -1,0 +1,54 @@
+"""How district files overlay psplugin.yaml, and psplugin.yaml overlays its preset.
+
+Mappings merge key by key, to any depth; any other value (a list, a string, a number) replaces the
+one below it whole; `null` removes the key from the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from generator.project.yamlsource import KeyPath, SourceDoc
+
+
+def overlay(base: Any, top: Any) -> Any:
+    """`top` laid over `base` by the rules above; neither argument is changed."""
+    if not isinstance(base, dict) or not isinstance(top, dict):
+        return _copy(top)
+    merged = {key: _copy(value) for key, value in base.items()}
+    for key, value in top.items():
+        if value is None:
+            merged.pop(key, None)
+        elif key in merged:
+            merged[key] = overlay(merged[key], value)
+        else:
+            merged[key] = _copy(value)
+    return merged
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    return value
+
+
+def merge_layers(layers: Sequence[SourceDoc]) -> Any:
+    merged: Any = {}
+    for layer in layers:
+        merged = overlay(merged, layer.data)
+    return merged
+
+
+def locate(layers: Sequence[SourceDoc], path: KeyPath) -> tuple[SourceDoc, int, int]:
+    """The file, line and column that gave `path` its value: the topmost layer that holds it, or
+    else the topmost that holds its nearest parent."""
+    for end in range(len(path), -1, -1):
+        prefix = path[:end]
+        for layer in reversed(layers):
+            position = layer.positions.get(prefix)
+            if position is not None and (end > 0 or layer is layers[-1]):
+                return layer, position[0], position[1]
+    return layers[-1], 1, 1

@@ -1,0 +1,241 @@
+"""JSON Schema checks of project files, turned into located findings with readable messages."""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import functools
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from generator.findings import Finding
+from generator.project.yamlsource import KeyPath, SourceDoc
+from generator.resources import schemas_dir
+
+SCHEMA_FILE = "bundle.schema.json"
+_SECRET_BRANCH = "secret_ref"
+
+
+@functools.cache
+def bundle_schema() -> dict[str, Any]:
+    """The schema of a district's merged document, `required` included."""
+    with (schemas_dir() / SCHEMA_FILE).open(encoding="utf-8") as handle:
+        schema: dict[str, Any] = json.load(handle)
+    return schema
+
+
+@functools.cache
+def layer_schema() -> dict[str, Any]:
+    """The same schema without `required`: what each file must satisfy on its own."""
+    schema = copy.deepcopy(bundle_schema())
+    _strip_required(schema)
+    return schema
+
+
+def _strip_required(node: Any) -> None:
+    if isinstance(node, dict):
+        node.pop("required", None)
+        for value in node.values():
+            _strip_required(value)
+    elif isinstance(node, list):
+        for value in node:
+            _strip_required(value)
+
+
+@functools.cache
+def _validator(layer: bool) -> Draft202012Validator:
+    return Draft202012Validator(layer_schema() if layer else bundle_schema())
+
+
+def format_key_path(path: Iterable[str | int]) -> str:
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text
+
+
+def check_layer(doc: SourceDoc) -> list[Finding]:
+    """Every schema finding of one file, checked on its own."""
+    findings: list[Finding] = []
+    for error in _validator(layer=True).iter_errors(doc.data):
+        findings.extend(_findings_for(error, doc))
+    return findings
+
+
+def missing_required(data: Any) -> Iterator[tuple[KeyPath, str]]:
+    """(object path, missing key) for each `required` the merged document lacks."""
+    for error in _validator(layer=False).iter_errors(data):
+        for leaf in _leaves(error):
+            if leaf.validator == "required":
+                missing = _missing_key(leaf)
+                yield tuple(leaf.absolute_path), missing
+
+
+def _leaves(error: ValidationError) -> Iterator[ValidationError]:
+    """The errors worth showing: for a failed oneOf/anyOf, those of the best-matching branch."""
+    if error.validator not in ("oneOf", "anyOf") or not error.context:
+        yield error
+        return
+    branches = error.validator_value
+    fitting = [
+        sub
+        for sub in error.context
+        if _type_fits(branches[sub.relative_schema_path[0]], error.instance)
+    ]
+    if not fitting:
+        yield error
+        return
+    chosen = best_match(fitting)
+    yield from _leaves(chosen) if chosen is not None else iter([error])
+
+
+_JSON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "object": dict,
+    "array": list,
+    "string": str,
+    "null": type(None),
+    "boolean": bool,
+    "integer": int,
+    "number": (int, float),
+}
+
+
+def _type_fits(branch: Any, instance: Any) -> bool:
+    declared = branch.get("type") if isinstance(branch, dict) else None
+    if declared is None:
+        return True
+    names = declared if isinstance(declared, list) else [declared]
+    return any(isinstance(instance, _JSON_TYPES.get(name, object)) for name in names)
+
+
+def _missing_key(error: ValidationError) -> str:
+    for key in error.validator_value:
+        if isinstance(error.instance, dict) and key not in error.instance:
+            return str(key)
+    return "?"
+
+
+def _findings_for(error: ValidationError, doc: SourceDoc) -> Iterator[Finding]:
+    path: KeyPath = tuple(error.absolute_path)
+    if _is_secret_ref(error) and not isinstance(error.instance, dict):
+        yield _finding(doc, path, "secret.literal", _LITERAL_SECRET)
+        return
+    for leaf in _leaves(error):
+        yield from _leaf_findings(leaf, doc)
+
+
+_LITERAL_SECRET = (
+    "a literal secret does not belong in a project file; write `{env: VARIABLE_NAME}` or "
+    "`{secrets_file: secrets.env, name: KEY_NAME}` and keep the value there"
+)
+
+
+def _is_secret_ref(error: ValidationError) -> bool:
+    return str(error.schema.get("description", "")).startswith("Where a key or secret comes from")
+
+
+def _finding(doc: SourceDoc, path: KeyPath, rule: str, message: str, key: bool = False) -> Finding:
+    position = doc.key_positions.get(path) if key else None
+    if position is None:
+        _, position = doc.nearest(path)
+    line, col = position
+    return Finding(doc.display, line, col, rule, message, format_key_path(path))
+
+
+def _leaf_findings(error: ValidationError, doc: SourceDoc) -> Iterator[Finding]:
+    path: KeyPath = tuple(error.absolute_path)
+    kind = error.validator
+    if kind == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        for key in sorted(set(error.instance) - set(allowed)):
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(allowed)}"
+            yield _finding(
+                doc, (*path, key), "schema.unknown-key", f"unknown key '{key}'{hint}", key=True
+            )
+        return
+    if kind == "required":
+        yield _finding(doc, path, "schema.required", f"'{_missing_key(error)}' is required")
+        return
+    if _is_secret_ref(error):
+        yield _finding(doc, path, "secret.literal", _LITERAL_SECRET)
+        return
+    rule, message = _describe(error, doc, path)
+    yield _finding(doc, path, rule, message)
+
+
+_TYPE_NAMES = {
+    "string": "a string",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping",
+    "null": "null",
+}
+
+
+def _describe(error: ValidationError, doc: SourceDoc, path: KeyPath) -> tuple[str, str]:
+    kind, value, instance = error.validator, error.validator_value, error.instance
+    if kind in ("oneOf", "anyOf"):
+        kinds = [b.get("type") for b in value if isinstance(b, dict) and b.get("type")]
+        names = " or ".join(_TYPE_NAMES.get(str(t), str(t)) for t in kinds) or "another form"
+        return "schema.type", f"expected {names}, found {_type_of(instance)}"
+    if kind == "type":
+        expected = value if isinstance(value, list) else [value]
+        names = " or ".join(_TYPE_NAMES.get(str(t), str(t)) for t in expected)
+        message = f"expected {names}, found {_type_of(instance)}"
+        plain = doc.plain_text.get(path)
+        if plain is not None and "string" in expected:
+            message += f"; YAML reads `{plain}` as {_type_of(instance)}: put it in quotes"
+        return "schema.type", message
+    if kind == "enum":
+        return "schema.enum", f"{_show(instance)} is not one of: {', '.join(map(str, value))}"
+    if kind == "pattern":
+        return "schema.pattern", _pattern_message(error, instance)
+    if kind in ("maxLength", "minLength"):
+        size = "at most" if kind == "maxLength" else "at least"
+        unit = "character" if value == 1 else "characters"
+        return "schema.length", f"must be {size} {value} {unit} (it has {len(instance)})"
+    if kind in ("minItems", "maxItems"):
+        return "schema.items", f"needs {'at least' if kind == 'minItems' else 'at most'} {value}"
+    if kind in ("minimum", "maximum"):
+        return "schema.range", f"{instance} is out of range ({kind} {value})"
+    if kind == "propertyNames":
+        return "schema.key-name", f"key {_show(instance)} is not a valid name here"
+    return f"schema.{kind}", error.message
+
+
+def _pattern_message(error: ValidationError, instance: Any) -> str:
+    description = error.schema.get("description")
+    if description:
+        return f"{_show(instance)} is not valid: {description}"
+    if str(error.validator_value).startswith("^https://"):
+        return f"{_show(instance)} must be an https:// URL"
+    return f"{_show(instance)} does not match {error.validator_value}"
+
+
+def _type_of(instance: Any) -> str:
+    if instance is None:
+        return "null"
+    if isinstance(instance, bool):
+        return "true/false"
+    if isinstance(instance, int | float):
+        return "a number"
+    if isinstance(instance, str):
+        return "a string"
+    if isinstance(instance, list):
+        return "a list"
+    return "a mapping"
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return text if len(text) <= 60 else text[:57] + "...'"

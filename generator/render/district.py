@@ -1,0 +1,168 @@
+"""Rendering one district's plugin tree from its merged document."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+
+from generator.findings import Finding
+from generator.project.layout import fragment_path
+from generator.project.model import Project
+from generator.render.data_exchange import data_exchange_profile
+from generator.render.environment import make_environment, render_template
+from generator.render.message_keys import render_properties
+from generator.rules import CheckContext, check_tree
+from generator.tree import PluginTree
+
+_OPTIONAL_SECTIONS = ("autoinstall", "registration", "oauth", "openid", "saml", "access_request")
+
+
+@dataclass
+class RenderedDistrict:
+    district: str
+    display_name: str
+    plugin_name: str
+    plugin_slug: str
+    plugin_version: str
+    tree: PluginTree
+    data_exchange: dict[str, Any] | None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def render_district(project: Project, district: str) -> RenderedDistrict:
+    """Render the district's plugin and run the rule engine over it; nothing is written."""
+    document = project.merged(district)
+    environment = make_environment(project.template_dirs())
+    tree = PluginTree(origin=district)
+    _Renderer(environment, document, district, tree).render_all()
+
+    context = CheckContext(custom_insertion_points=frozenset(document.get("insertion_points", [])))
+    plugin = document["plugin"]
+    section = document.get("district") or {}
+    return RenderedDistrict(
+        district=district,
+        display_name=section.get("display_name", district),
+        plugin_name=plugin["name"],
+        plugin_slug=plugin.get("slug") or _slug(plugin["name"]),
+        plugin_version=plugin["version"],
+        tree=tree,
+        data_exchange=data_exchange_profile(document, district),
+        findings=check_tree(tree, context),
+    )
+
+
+def _slug(name: str) -> str:
+    cleaned = "".join(c.lower() if c.isalnum() else "-" for c in name)
+    return "-".join(part for part in cleaned.split("-") if part) or "plugin"
+
+
+class _Renderer:
+    def __init__(
+        self,
+        environment: jinja2.Environment,
+        document: dict[str, Any],
+        district: str,
+        tree: PluginTree,
+    ) -> None:
+        self.environment = environment
+        self.document = document
+        self.tree = tree
+        section = dict(document.get("district") or {})
+        section.pop("credentials", None)
+        section.setdefault("name", district)
+        exchange = dict(document.get("data_exchange") or {})
+        # What every fragment and page template sees, besides its own `item`.
+        self.shared = {
+            "plugin": document["plugin"],
+            "district": section,
+            "data_exchange": exchange,
+            "queries": (document.get("named_queries") or {}).get("queries", []),
+        }
+
+    def render(self, template: str, context: dict[str, Any], used_by: str) -> bytes:
+        return render_template(self.environment, template, context, used_by=used_by).encode()
+
+    def render_all(self) -> None:
+        document = self.document
+        plugin_context = {key: document.get(key) for key in _OPTIONAL_SECTIONS}
+        plugin_context.update(
+            plugin=document["plugin"],
+            links=document.get("links") or [],
+            cdn_request=document.get("cdn_request") or [],
+        )
+        if plugin_context["access_request"] is None and plugin_context["cdn_request"]:
+            plugin_context["access_request"] = []
+        self.tree.add("plugin.xml", self.render("plugin.xml.j2", plugin_context, "plugin"))
+        self.fragments()
+        self.pages()
+        self.data_files()
+
+    def fragments(self) -> None:
+        for i, fragment in enumerate(self.document.get("fragments") or []):
+            used_by = f"fragments[{i}]"
+            self.tree.add(fragment_path(fragment), self.item(fragment, used_by))
+            metadata = fragment.get("insertion_metadata")
+            if metadata:
+                content = self.render("insertion_metadata.xml.j2", {"metadata": metadata}, used_by)
+                self.tree.add(fragment_path(fragment, ".xml"), content)
+
+    def pages(self) -> None:
+        for i, page in enumerate(self.document.get("pages") or []):
+            self.tree.add(f"web_root/{page['path']}", self.item(page, f"pages[{i}]"))
+
+    def item(self, item: dict[str, Any], used_by: str) -> bytes:
+        if "content" in item:
+            # Inline content is the author's own markup, written as given.
+            return str(item["content"]).encode()
+        context = {**self.shared, "item": {**item, "context": item.get("context", {})}}
+        return self.render(str(item["template"]), context, used_by)
+
+    def data_files(self) -> None:
+        document = self.document
+        queries = document.get("named_queries")
+        if queries:
+            path = f"queries_root/{queries['file']}.named_queries.xml"
+            context = {"queries": queries["queries"]}
+            self.tree.add(path, self.render("named_queries.xml.j2", context, "named_queries"))
+        mappings = document.get("permission_mappings")
+        if mappings:
+            path = f"permissions_root/{mappings['file']}.permission_mappings.xml"
+            context = {"permissions": mappings["permissions"]}
+            content = self.render("permission_mappings.xml.j2", context, "permission_mappings")
+            self.tree.add(path, content)
+        keys = document.get("message_keys")
+        if keys:
+            for locale, values in sorted(keys["locales"].items()):
+                path = f"MessageKeys/{keys['bundle']}.{locale}.properties"
+                self.tree.add(path, render_properties(values))
+        catalog = document.get("page_cataloging")
+        if catalog:
+            self.tree.add(f"pagecataloging/{catalog['file']}.json", _catalog_json(catalog))
+        for i, extension in enumerate(document.get("database_extensions") or []):
+            path = f"user_schema_root/{extension['name']}.xml"
+            content = self.render(
+                "database_extension.xml.j2", {"extension": extension}, f"database_extensions[{i}]"
+            )
+            self.tree.add(path, content)
+
+
+_CATALOG_KEYS = {
+    "html_id": "htmlID",
+    "title": "title",
+    "page_url": "pageURL",
+    "context_type": "contextType",
+    "parent_html_id": "parentHTMLID",
+    "sort_order": "sortOrder",
+    "permission": "permission",
+}
+
+
+def _catalog_json(catalog: dict[str, Any]) -> bytes:
+    pages = [
+        {_CATALOG_KEYS[key]: value for key, value in page.items() if key in _CATALOG_KEYS}
+        for page in catalog["pages"]
+    ]
+    return (json.dumps({"pages": pages}, indent=2, sort_keys=True) + "\n").encode()

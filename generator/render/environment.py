@@ -1,0 +1,88 @@
+"""The Jinja2 environment every template renders in, and its escaping rules.
+
+Values from YAML are data: they are escaped for the output's language and never compiled as
+template code, so `{{ ... }}` or `</plugin>` in a value comes out literally.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
+
+from generator.errors import InputError
+
+_AUTOESCAPED = ("xml", "html", "htm", "txt", "xml.j2", "html.j2")
+
+
+def xml_bool(value: Any) -> str:
+    return "true" if value else "false"
+
+
+def cdata(value: Any) -> Markup:
+    """A CDATA section holding `value`; a `]]>` inside is split across two sections."""
+    text = str(value).replace("]]>", "]]]]><![CDATA[>")
+    return Markup(f"<![CDATA[{text}]]>")
+
+
+def _finalize(value: Any) -> Any:
+    # A `~` followed by `[` or `(` is PowerSchool's server-side markup: a value must never become
+    # PS-HTML on the page, so the tilde of a plain value goes out as a character reference.
+    if isinstance(value, str) and not isinstance(value, Markup) and "~" in value:
+        return Markup(str(escape(value)).replace("~", "&#126;"))
+    return value
+
+
+def make_environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
+    environment = ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(enabled_extensions=_AUTOESCAPED),
+        keep_trailing_newline=True,
+        finalize=_finalize,
+    )
+    environment.filters["xml_bool"] = xml_bool
+    environment.filters["cdata"] = cdata
+    return environment
+
+
+def render_template(
+    environment: jinja2.Environment, name: str, context: dict[str, Any], *, used_by: str
+) -> str:
+    """Render one template; a template error names the template file and line, never the
+    values it was given."""
+    try:
+        return environment.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as error:
+        raise InputError(
+            f"template syntax: {error.message}",
+            file=error.filename or name,
+            line=error.lineno,
+            key_path=used_by,
+        ) from None
+    except jinja2.TemplateNotFound:
+        raise InputError(f"no template '{name}'", key_path=used_by) from None
+    except jinja2.TemplateError as error:
+        file, line = _template_frame(error, environment, name)
+        raise InputError(
+            f"template error: {error.message or type(error).__name__}",
+            file=file,
+            line=line,
+            key_path=used_by,
+        ) from None
+
+
+def _template_frame(
+    error: Exception, environment: jinja2.Environment, name: str
+) -> tuple[str, int | None]:
+    """The innermost template file and line in the error's traceback."""
+    found: tuple[str, int | None] = (name, None)
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename and not frame.filename.endswith(".py"):
+            found = (frame.filename, frame.lineno)
+    return found
