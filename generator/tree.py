@@ -1,4 +1,4 @@
-"""A plugin's files in memory: what rendering produces, what packaging writes and what rules check."""
+"""A plugin's files in memory: what rendering makes, packaging writes and the rules check."""
 
 from __future__ import annotations
 

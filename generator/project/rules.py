@@ -175,7 +175,8 @@ def query_names(context: RuleContext) -> Iterator[Problem]:
             yield Problem(
                 path,
                 "query.name-length",
-                f"PowerQuery names are at most {QUERY_NAME_LIMIT} characters (this has {len(name)})",
+                f"PowerQuery names are at most {QUERY_NAME_LIMIT} characters "
+                f"(this has {len(name)})",
             )
         if name.lower().startswith("com.powerschool"):
             yield Problem(

@@ -69,7 +69,8 @@ def read_text(path: Path, display: str) -> str:
             )
         raw = path.read_bytes()
     except OSError as error:
-        raise YamlError(f"cannot read: {error.strerror}", rule="yaml.unreadable", file=display)
+        message = f"cannot read: {error.strerror}"
+        raise YamlError(message, rule="yaml.unreadable", file=display) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -1,4 +1,4 @@
-"""A district's Data Exchange profile, as written to data-exchange.json: references, never secrets."""
+"""A district's Data Exchange profile as written to data-exchange.json: references, no secrets."""
 
 from __future__ import annotations
 
