@@ -1,0 +1,1 @@
+"""Packaging: rendered districts into reproducible zips, setup sheets, a manifest and checksums."""

@@ -1,0 +1,187 @@
+"""`build` from start to end: choose the districts, build them (in parallel when asked), and
+describe what dist/ holds in manifest.json and SHA256SUMS."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import PspluginError
+from generator.findings import Finding
+from generator.package.atomic import build_lock, file_mode, remove_temporaries
+from generator.package.district import BuildSettings, DistrictOutcome, build_district
+from generator.package.incremental import DigestCache, artifacts_intact, read_state
+from generator.package.manifest import Artifact, write_manifest
+from generator.package.shard import select_shard
+from generator.package.stages import ProjectLike, Stages, default_stages
+
+log = logging.getLogger(__name__)
+
+
+class UnknownDistrict(PspluginError):
+    """`--district` names a district the project does not have: a usage error."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What the user asked `build` for."""
+
+    project: Path
+    out_dir: Path | None = None
+    districts: tuple[str, ...] = ()
+    shard: tuple[int, int] | None = None
+    jobs: int = 1
+    force: bool = False
+    source_date_epoch: int | None = None
+
+
+@dataclass
+class BuildResult:
+    """The outcome of every selected district, and what the manifest lists."""
+
+    out_dir: Path
+    outcomes: list[DistrictOutcome] = field(default_factory=list)
+    manifest_artifacts: int = 0
+    project_findings: list[Finding] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+    @property
+    def ok(self) -> bool:
+        return not self.project_findings and self.count("failed") == 0
+
+
+Progress = Callable[[DistrictOutcome], None]
+
+
+def run_build(
+    request: BuildRequest,
+    stages: Stages | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_district: Progress | None = None,
+) -> BuildResult:
+    """Build the selected districts into the output folder and rewrite its manifest."""
+    stages = stages or default_stages()
+    out_dir = request.out_dir or request.project / "dist"
+    try:
+        project = stages.load_project(request.project)
+    except PspluginError as error:
+        findings = getattr(error, "findings", None)
+        if not isinstance(findings, list):
+            raise
+        return BuildResult(out_dir, project_findings=findings)
+
+    selected = select_districts(project, request)
+    settings = BuildSettings(out_dir, request.force, request.source_date_epoch, file_mode())
+    result = BuildResult(out_dir)
+    with build_lock(out_dir):
+        _remove_leftovers(out_dir, project.district_names)
+        if on_start is not None:
+            on_start(len(selected))
+        for outcome in _build_all(project, selected, stages, settings, request):
+            result.outcomes.append(outcome)
+            if on_district is not None:
+                on_district(outcome)
+        result.outcomes.sort(key=lambda outcome: outcome.district)
+        result.manifest_artifacts = write_manifest(
+            out_dir,
+            collect_artifacts(out_dir, project.district_names, result.outcomes),
+            settings.file_mode,
+        )
+    return result
+
+
+def select_districts(project: ProjectLike, request: BuildRequest) -> list[str]:
+    """The districts this run builds: those named (or all), then this shard of them."""
+    known = list(project.district_names)
+    if request.districts:
+        unknown = sorted(set(request.districts) - set(known))
+        if unknown:
+            raise UnknownDistrict(
+                f"no district named {', '.join(unknown)} in {request.project}",
+                tip=f"the project's districts are: {', '.join(known) or 'none'}",
+            )
+        known = sorted(set(request.districts))
+    if request.shard is not None:
+        return select_shard(known, *request.shard)
+    return sorted(known)
+
+
+def _remove_leftovers(out_dir: Path, districts: Sequence[str]) -> None:
+    # Under the lock no other build is writing, so every temporary file is a killed build's.
+    remove_temporaries(out_dir)
+    for district in districts:
+        remove_temporaries(out_dir / district)
+
+
+def _build_all(
+    project: ProjectLike,
+    districts: list[str],
+    stages: Stages,
+    settings: BuildSettings,
+    request: BuildRequest,
+) -> Iterator[DistrictOutcome]:
+    jobs = request.jobs if request.jobs > 0 else (os.cpu_count() or 1)
+    if jobs == 1 or len(districts) < 2:
+        cache = DigestCache()
+        for district in districts:
+            yield build_district(project, district, stages, settings, cache)
+        return
+
+    # Each worker loads the project once and keeps its own digest cache; only district names go
+    # in and small outcomes come back, so memory does not grow with the number of districts.
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(districts)),
+        initializer=_start_worker,
+        initargs=(project.root, stages, settings),
+    ) as pool:
+        chunk = max(1, min(16, len(districts) // (jobs * 4)))
+        yield from pool.map(_worker_build, districts, chunksize=chunk)
+
+
+_worker: tuple[ProjectLike, Stages, BuildSettings, DigestCache] | None = None
+
+
+def _start_worker(root: Path, stages: Stages, settings: BuildSettings) -> None:
+    global _worker
+    _worker = (stages.load_project(root), stages, settings, DigestCache())
+
+
+def _worker_build(district: str) -> DistrictOutcome:
+    assert _worker is not None, "the pool initializer loads the project"
+    project, stages, settings, cache = _worker
+    return build_district(project, district, stages, settings, cache)
+
+
+def collect_artifacts(
+    out_dir: Path, districts: Sequence[str], outcomes: Sequence[DistrictOutcome]
+) -> list[Artifact]:
+    """Every intact artifact in the output folder of the project's districts.
+
+    Districts built or checked in this run contribute what they just wrote; the others (built by
+    an earlier run or another shard into the same folder) what their recorded state lists, once
+    the files are checked against it.
+    """
+    fresh = {outcome.district: outcome for outcome in outcomes if outcome.status != "failed"}
+    artifacts: list[Artifact] = []
+    for district in districts:
+        if district in fresh:
+            artifacts.extend(fresh[district].artifacts)
+            continue
+        state = read_state(out_dir / district)
+        if state is None:
+            continue
+        if artifacts_intact(out_dir, state.artifacts):
+            artifacts.extend(state.artifacts)
+        else:
+            log.warning(
+                "%s/%s was changed after it was built; it is not in the manifest", out_dir, district
+            )
+    return artifacts

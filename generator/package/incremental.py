@@ -1,0 +1,116 @@
+"""Skip districts whose inputs did not change: a digest of everything that feeds a district's
+artifacts, kept beside them with the artifacts' own digests."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import zlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import __version__
+from generator.package.atomic import write_atomic
+from generator.package.manifest import Artifact, file_sha256
+from generator.resources import templates_dir
+
+log = logging.getLogger(__name__)
+
+STATE_NAME = ".build-state.json"
+# Bump when the artifacts' layout changes without a change of the tool's version.
+ARTIFACT_FORMAT = 1
+
+
+class DigestCache:
+    """Digests of input files, computed once per process: most files feed every district."""
+
+    def __init__(self) -> None:
+        self._digests: dict[Path, str] = {}
+
+    def digest(self, path: Path) -> str:
+        cached = self._digests.get(path)
+        if cached is None:
+            try:
+                cached = file_sha256(path)
+            except FileNotFoundError:
+                cached = "missing"
+            self._digests[path] = cached
+        return cached
+
+
+def _label(path: Path, root: Path) -> str:
+    # Labels relative to the project or the shipped templates keep the digest the same in any
+    # checkout, so that shards built on different machines agree.
+    for base, prefix in ((root, ""), (templates_dir(), "<templates>/")):
+        try:
+            return prefix + path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
+def inputs_digest(
+    district: str,
+    files: Iterable[Path],
+    root: Path,
+    cache: DigestCache,
+    options: Mapping[str, object],
+) -> str:
+    """One sha256 over the tool, the district, the options that change output and every input
+    file's bytes."""
+    sheet_templates = sorted((templates_dir() / "setup-sheet").glob("*.j2"))
+    labelled = {_label(path, root): cache.digest(path) for path in [*files, *sheet_templates]}
+    document = {
+        "tool": __version__,
+        "format": ARTIFACT_FORMAT,
+        "zlib": zlib.ZLIB_RUNTIME_VERSION,
+        "district": district,
+        "options": dict(options),
+        "files": sorted(labelled.items()),
+    }
+    encoded = json.dumps(document, sort_keys=True, default=str).encode("utf-8")
+    return hashlib.sha256(encoded).hexdigest()
+
+
+@dataclass(frozen=True)
+class DistrictState:
+    """What the last successful build of a district wrote, and from which inputs."""
+
+    inputs: str
+    artifacts: tuple[Artifact, ...]
+
+
+def read_state(folder: Path) -> DistrictState | None:
+    """The recorded state, or None when there is none or it cannot be trusted."""
+    try:
+        document = json.loads((folder / STATE_NAME).read_text(encoding="utf-8"))
+        artifacts = tuple(Artifact(**entry) for entry in document["artifacts"])
+        return DistrictState(str(document["inputs"]), artifacts)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        log.info("ignoring unreadable build state in %s: %s", folder, error)
+        return None
+
+
+def write_state(folder: Path, state: DistrictState, mode: int = 0o644) -> None:
+    document = {
+        "inputs": state.inputs,
+        "artifacts": [artifact.as_dict() for artifact in sorted(state.artifacts)],
+    }
+    data = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    write_atomic(folder / STATE_NAME, data, mode)
+
+
+def artifacts_intact(out_dir: Path, artifacts: Iterable[Artifact]) -> bool:
+    """True when every recorded artifact is on disk with its recorded size and digest."""
+    for artifact in artifacts:
+        path = out_dir / artifact.file
+        try:
+            if path.stat().st_size != artifact.size or file_sha256(path) != artifact.sha256:
+                return False
+        except OSError:
+            return False
+    return True
