@@ -93,7 +93,9 @@ def cli(ctx: click.Context, debug: bool, verbose: int, quiet: bool) -> None:
     """Build, check and smoke-test PowerSchool plugins and state Data Exchange setups."""
     ctx.obj = {"debug": debug, "verbose": verbose, "quiet": quiet}
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
 
 
 def main() -> None:

@@ -23,7 +23,8 @@ _ASSIGNED_TOKEN = re.compile(
     r"([A-Za-z0-9+/_.~-]{" + str(MIN_TOKEN_LENGTH) + r",}={0,2})"
 )
 # Environment variable names and similar identifiers are references to secrets, not secrets.
-_IDENTIFIER = re.compile(r"[A-Z][A-Z0-9_]*|[a-z][a-z0-9_.-]*")
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+_WORDS = re.compile(r"[A-Za-z]+(?:[._-][A-Za-z]+)*")
 
 
 def mask(value: str) -> str:
@@ -40,7 +41,7 @@ def shannon_entropy(text: str) -> float:
 
 
 def _looks_random(token: str) -> bool:
-    if _IDENTIFIER.fullmatch(token):
+    if _ENV_NAME.fullmatch(token) or _WORDS.fullmatch(token):
         return False
     has_digit = any(c.isdigit() for c in token)
     has_letter = any(c.isalpha() for c in token)

@@ -122,6 +122,8 @@ def fragments(context: RuleContext) -> Iterator[Problem]:
             yield Problem(
                 path, "fragment.target", "give exactly one of `page` or `wildcard` as the target"
             )
+        if ".." in str(fragment.get("page", "")).split("/"):
+            yield Problem((*path, "page"), "fragment.page", "a page path must not contain '..'")
         point = fragment.get("insertion_point")
         if point and point not in STANDARD_INSERTION_POINTS and point not in declared:
             yield Problem(

@@ -89,6 +89,14 @@ def _leaves(error: ValidationError) -> Iterator[ValidationError]:
         for sub in error.context
         if _type_fits(branches[sub.relative_schema_path[0]], error.instance)
     ]
+    if isinstance(error.instance, dict) and fitting:
+        # Of two mapping forms, the one that names the keys the user wrote is the one they meant.
+        def overlap(sub: ValidationError) -> int:
+            branch = branches[sub.relative_schema_path[0]]
+            return len(set(branch.get("properties", {})) & set(error.instance))
+
+        most = max(overlap(sub) for sub in fitting)
+        fitting = [sub for sub in fitting if overlap(sub) == most]
     if not fitting:
         yield error
         return
@@ -168,6 +176,10 @@ def _leaf_findings(error: ValidationError, doc: SourceDoc) -> Iterator[Finding]:
         yield _finding(doc, path, "secret.literal", _LITERAL_SECRET)
         return
     rule, message = _describe(error, doc, path)
+    if "credentials" in path and kind != "type":
+        # A value under credentials may be a pasted secret: say what is expected, never echo it.
+        description = error.schema.get("description") or "a valid reference"
+        message = f"must be: {description} (the value is not shown)"
     yield _finding(doc, path, rule, message)
 
 

@@ -1,0 +1,42 @@
+"""Which entry names are safe to install: the one place readers and the layout rules agree on."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class PathProblem:
+    """Why a name is unsafe; hostile names are never extracted, the others are only reported."""
+
+    message: str
+    hostile: bool
+
+
+def path_problem(name: str) -> PathProblem | None:
+    """The first problem with an entry name, or None when it is a plain relative path."""
+    if not name:
+        return PathProblem("the entry has an empty name", hostile=True)
+    if _CONTROL.search(name):
+        return PathProblem("the name contains control characters", hostile=True)
+    if name.startswith(("/", "\\")):
+        return PathProblem("the name is an absolute path", hostile=True)
+    if _DRIVE.match(name):
+        return PathProblem("the name starts with a drive letter", hostile=True)
+
+    # Windows extractors split on backslashes too, so "..\\" climbs out just like "../".
+    segments = re.split(r"[/\\]", name)
+    if ".." in segments:
+        return PathProblem("the name climbs out of the plugin with '..'", hostile=True)
+    if "\\" in name:
+        return PathProblem(
+            "the name uses backslashes; zip entry names must use '/' between folders",
+            hostile=False,
+        )
+    if any(segment in ("", ".") for segment in segments[:-1]) or segments[-1] == ".":
+        return PathProblem("the name has an empty or '.' folder", hostile=False)
+    return None

@@ -1,0 +1,73 @@
+"""The secret scan: configured values and credential-shaped strings, reported masked."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.package.secrets_scan import mask, scan_text
+
+CANARY = "Zq7-canary-Secret-4417"
+
+
+def test_a_configured_secret_is_found_with_its_line_and_column_and_masked() -> None:
+    content = f"<p>one</p>\n<p>key: {CANARY}</p>\n".encode()
+
+    findings = scan_text("alpine/web_root/x.html", content, [CANARY])
+
+    assert [(f.file, f.line, f.col, f.rule) for f in findings][0] == (
+        "alpine/web_root/x.html",
+        2,
+        9,
+        "secret-value",
+    )
+    assert all(CANARY not in f.message and f.is_error for f in findings)
+    assert "Zq****" in findings[0].message
+
+
+def test_very_short_configured_values_are_not_searched() -> None:
+    assert scan_text("x", b"the abc of it", ["abc"]) == []
+
+
+def test_mask_never_shows_more_than_two_characters() -> None:
+    assert mask("abcdefghijkl") == "ab****"
+    assert mask("short") == "****"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        pytest.param("-----BEGIN RSA PRIVATE KEY-----", id="rsa-private-key"),
+        pytest.param("-----BEGIN PRIVATE KEY-----", id="pkcs8-private-key"),
+        pytest.param("-----BEGIN OPENSSH PRIVATE KEY-----", id="openssh-private-key"),
+        pytest.param("aws = AKIAIOSFODNN7EXAMPLE", id="aws-access-key-id"),
+        pytest.param(
+            "t = eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n",
+            id="jwt",
+        ),
+        pytest.param('client_secret: "q8Vd3kP0x7LmZr2TbW9yN4cA"', id="secret-assignment"),
+        pytest.param("password=Xk29fLq0pZ7vB3nM8wR1", id="password-assignment"),
+        pytest.param('"api_token": "a9f3c1e7b2d84f60a9f3c1e7b2d84f60"', id="hex-token-in-json"),
+    ],
+)
+def test_credential_shaped_strings_are_found(line: str) -> None:
+    findings = scan_text("alpine/plugin.xml", f"x\n{line}\n".encode(), [])
+
+    assert findings, line
+    assert {f.rule for f in findings} == {"secret-credential-shape"}
+    assert all(f.line == 2 for f in findings)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        pytest.param('"key": {"env": "ALPINE_USIMS_KEY"}', id="env-reference"),
+        pytest.param("secret: ALPINE_USIMS_SECRET_VALUE_NAME", id="upper-case-reference"),
+        pytest.param('<entry key="psplugin.backpack.request_title">', id="message-key"),
+        pytest.param("password = ~[gpv:password]", id="ps-html-placeholder"),
+        pytest.param("token: {{ district.token_reference }}", id="template-placeholder"),
+        pytest.param("key=student.backpack.missing_number", id="dotted-name"),
+        pytest.param("<p>Ask for the key and secret in the LEA Client Manager.</p>", id="prose"),
+    ],
+)
+def test_references_and_ordinary_text_are_not_credentials(line: str) -> None:
+    assert scan_text("alpine/plugin.xml", line.encode(), []) == []
