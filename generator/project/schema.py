@@ -64,9 +64,19 @@ def format_key_path(path: Iterable[str | int]) -> str:
 def check_layer(doc: SourceDoc) -> list[Finding]:
     """Every schema finding of one file, checked on its own."""
     findings: list[Finding] = []
-    for error in _validator(layer=True).iter_errors(doc.data):
+    for error in _validator(layer=True).iter_errors(_without_removals(doc.data)):
         findings.extend(_findings_for(error, doc))
     return findings
+
+
+def _without_removals(data: Any) -> Any:
+    # In a file, `key: null` removes the key from the layers below: it is an instruction, not a
+    # value, so the file is checked as if the key were absent.
+    if isinstance(data, dict):
+        return {k: _without_removals(v) for k, v in data.items() if v is not None}
+    if isinstance(data, list):
+        return [_without_removals(v) for v in data]
+    return data
 
 
 def missing_required(data: Any) -> Iterator[tuple[KeyPath, str]]:
