@@ -4,6 +4,7 @@ district's values filled in, as Markdown and as a self-contained HTML page."""
 from __future__ import annotations
 
 import functools
+import json
 from typing import Any
 
 import jinja2
@@ -50,6 +51,46 @@ def _client_manager(exchange: dict[str, Any]) -> str:
     return "the state's LEA client manager"
 
 
+def _text(mapping: Any, key: str) -> str:
+    value = mapping.get(key) if isinstance(mapping, dict) else None
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+def _exchange_context(exchange: dict[str, Any]) -> dict[str, Any]:
+    # Optional keys become empty strings here, so the templates can stay strict about typos.
+    assumptions = []
+    for name, assumption in sorted((exchange.get("assumptions") or {}).items()):
+        if isinstance(assumption, dict):
+            assumptions.append(
+                {
+                    "name": name,
+                    "value": _text(assumption, "value"),
+                    "note": _text(assumption, "note"),
+                }
+            )
+        else:
+            assumptions.append({"name": name, "value": _text({"v": assumption}, "v"), "note": ""})
+    permissions = [
+        {key: _text(permission, key) for key in ("name", "grant", "how")}
+        for permission in exchange.get("staff_permissions") or []
+    ]
+    return {
+        "profile_name": _text(exchange.get("profile"), "name"),
+        "profile_type": _text(exchange.get("profile"), "type"),
+        "lea_state_number": _text(exchange.get("district"), "lea_state_number"),
+        "data_exchange_url": _text(exchange, "data_exchange_url"),
+        "authentication_url": _text(exchange, "authentication_url"),
+        "school_years": [str(year) for year in exchange.get("school_years") or []],
+        "service_options": [str(option) for option in exchange.get("service_options") or []],
+        "staff_permissions": permissions,
+        "assumptions": assumptions,
+        "credentials": _credential_sources(exchange.get("credentials") or {}),
+        "client_manager": _client_manager(exchange),
+    }
+
+
 def sheet_context(rendered: RenderedLike, zip_name: str, zip_sha256: str) -> dict[str, Any]:
     """Everything the sheet templates show for one district."""
     exchange = rendered.data_exchange
@@ -63,18 +104,7 @@ def sheet_context(rendered: RenderedLike, zip_name: str, zip_sha256: str) -> dic
         "exchange": None,
     }
     if exchange is not None:
-        context["exchange"] = {
-            "profile": exchange.get("profile", {}),
-            "district": exchange.get("district", {}),
-            "data_exchange_url": exchange.get("data_exchange_url", ""),
-            "authentication_url": exchange.get("authentication_url", ""),
-            "school_years": list(exchange.get("school_years", [])),
-            "service_options": list(exchange.get("service_options", [])),
-            "staff_permissions": list(exchange.get("staff_permissions", [])),
-            "assumptions": sorted((exchange.get("assumptions") or {}).items()),
-            "credentials": _credential_sources(exchange.get("credentials") or {}),
-            "client_manager": _client_manager(exchange),
-        }
+        context["exchange"] = _exchange_context(exchange)
     return context
 
 

@@ -97,7 +97,11 @@ def test_a_tree_without_plugin_xml_at_the_root_is_an_error() -> None:
 
 
 def test_zip_has_sorted_deflated_entries_with_fixed_metadata() -> None:
-    entries = [("web_root/b.html", b"b" * 300), ("plugin.xml", b"<plugin/>"), ("MessageKeys/a", b"")]
+    entries = [
+        ("web_root/b.html", b"b" * 300),
+        ("plugin.xml", b"<plugin/>"),
+        ("MessageKeys/a", b""),
+    ]
 
     data = zip_bytes(entries, 1700000000)
 

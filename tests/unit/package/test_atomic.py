@@ -55,10 +55,12 @@ def test_only_our_temporaries_are_removed(tmp_path: Path) -> None:
 
 
 def test_a_second_build_on_the_same_folder_is_refused(tmp_path: Path) -> None:
-    with build_lock(tmp_path / "dist"):
-        with pytest.raises(BuildLocked, match="another build is writing to .*dist"):
-            with build_lock(tmp_path / "dist"):
-                pass
+    with (
+        build_lock(tmp_path / "dist"),
+        pytest.raises(BuildLocked, match=r"another build is writing to .*dist"),
+        build_lock(tmp_path / "dist"),
+    ):
+        pass
 
     with build_lock(tmp_path / "dist"):
         pass  # released when the first build ended

@@ -14,7 +14,7 @@ def test_a_configured_secret_is_found_with_its_line_and_column_and_masked() -> N
 
     findings = scan_text("alpine/web_root/x.html", content, [CANARY])
 
-    assert [(f.file, f.line, f.col, f.rule) for f in findings][0] == (
+    assert (findings[0].file, findings[0].line, findings[0].col, findings[0].rule) == (
         "alpine/web_root/x.html",
         2,
         9,
