@@ -38,7 +38,10 @@ def invoke(args: Sequence[str], env: dict[str, str] | None = None) -> Result:
 
 
 def run_psplugin(
-    args: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 30
+    args: Sequence[str],
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 30,
 ) -> subprocess.CompletedProcess[str]:
     """Run psplugin in a child process: what a shell or CI sees, tracebacks included."""
     environment = {**os.environ, **(env or {})}

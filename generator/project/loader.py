@@ -18,7 +18,7 @@ from generator.project.model import (
     ProjectInvalid,
 )
 from generator.project.rules import RuleContext, check_document
-from generator.project.yamlsource import SourceDoc, YamlError, load_yaml
+from generator.project.yamlsource import KeyPath, SourceDoc, YamlError, load_yaml
 from generator.resources import presets_dir
 
 DISTRICT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -48,9 +48,11 @@ def validate_project(root: str | Path) -> ValidationResult:
     reader = _Reader(Path(root))
     project = reader.read()
     if project is not None:
+        # What the districts do not override is checked once, on the base, for all of them.
+        base_missing = list(schema.missing_required(project.base()))
         for name in project.district_names:
             if name not in reader.broken:
-                reader.findings.extend(_check_district(project, name))
+                reader.findings.extend(_check_district(project, name, base_missing))
     unique = sort_findings(set(reader.findings))
     return ValidationResult(project, unique, reader.files_checked)
 
@@ -175,11 +177,16 @@ class _Reader:
             self.broken.update(project.districts)
 
 
-def _check_district(project: Project, name: str) -> list[Finding]:
+def _check_district(
+    project: Project, name: str, base_missing: list[tuple[KeyPath, str]]
+) -> list[Finding]:
     layers = project.layers(name)
     document = project.merged(name)
+    touched = set(project.districts[name].data)
+    missing_here = [item for item in base_missing if item[0] and item[0][0] not in touched]
+    missing_here += schema.missing_required(document, touched)
     findings = []
-    for path, missing in schema.missing_required(document):
+    for path, missing in missing_here:
         doc, line, col = locate(layers, path)
         key_path = schema.format_key_path((*path, missing))
         where = f" (in {layers[-1].display} or {project.config.display})" if not path else ""

@@ -9,7 +9,7 @@ from typing import Any
 from generator.errors import PspluginError
 from generator.findings import Finding
 from generator.project import secrets
-from generator.project.merge import merge_layers
+from generator.project.merge import merge_layers, overlay
 from generator.project.yamlsource import SourceDoc
 from generator.resources import templates_dir
 
@@ -47,18 +47,26 @@ class Project:
     config: SourceDoc
     preset: Preset | None = None
     districts: dict[str, SourceDoc] = field(default_factory=dict)
+    _base: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def district_names(self) -> list[str]:
         return sorted(self.districts)
 
-    def layers(self, district: str) -> list[SourceDoc]:
-        """The files that make up a district's document, bottom first."""
+    def layers(self, district: str | None) -> list[SourceDoc]:
+        """The files that make up a district's document, bottom first (without one: the base)."""
         below = [self.preset.doc] if self.preset else []
-        return [*below, self.config, self.districts[district]]
+        top = [self.districts[district]] if district is not None else []
+        return [*below, self.config, *top]
+
+    def base(self) -> dict[str, Any]:
+        """The preset with psplugin.yaml laid over it: what every district starts from."""
+        if self._base is None:
+            self._base = merge_layers(self.layers(None))
+        return self._base
 
     def merged(self, district: str) -> dict[str, Any]:
-        merged: dict[str, Any] = merge_layers(self.layers(district))
+        merged: dict[str, Any] = overlay(self.base(), self.districts[district].data)
         merged.pop("preset", None)
         return merged
 

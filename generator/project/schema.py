@@ -79,13 +79,19 @@ def _without_removals(data: Any) -> Any:
     return data
 
 
-def missing_required(data: Any) -> Iterator[tuple[KeyPath, str]]:
-    """(object path, missing key) for each `required` the merged document lacks."""
-    for error in _validator(layer=False).iter_errors(data):
+def missing_required(
+    data: dict[str, Any], sections: Iterable[str] | None = None
+) -> Iterator[tuple[KeyPath, str]]:
+    """(object path, missing key) for each `required` the merged document lacks, looking only
+    inside the top-level `sections` given (all when None); top-level keys are always checked."""
+    subset = data if sections is None else {k: data[k] for k in sections if k in data}
+    for error in _validator(layer=False).iter_errors(subset):
         for leaf in _leaves(error):
-            if leaf.validator == "required":
-                missing = _missing_key(leaf)
-                yield tuple(leaf.absolute_path), missing
+            if leaf.validator == "required" and leaf.absolute_path:
+                yield tuple(leaf.absolute_path), _missing_key(leaf)
+    for key in bundle_schema().get("required", []):
+        if key not in data:
+            yield (), key
 
 
 def _leaves(error: ValidationError) -> Iterator[ValidationError]:
