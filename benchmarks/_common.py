@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.project.scaffold import scaffold  # noqa: E402
+from generator.project.scaffold import scaffold
 
 DISTRICT = """\
 # yaml-language-server: $schema=../psplugin.schema.json
