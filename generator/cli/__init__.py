@@ -83,7 +83,10 @@ class LazyGroup(click.Group):
             ctx.exit(1)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "PSPLUGIN"},
+)
 @click.version_option(__version__, "--version", prog_name="psplugin")
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
 @click.option("-v", "--verbose", count=True, help="More detail.")
@@ -99,7 +102,7 @@ def cli(ctx: click.Context, debug: bool, verbose: int, quiet: bool) -> None:
 
 
 def main() -> None:
-    cli.main(prog_name="psplugin", auto_envvar_prefix="PSPLUGIN")
+    cli.main(prog_name="psplugin")
 
 
 if __name__ == "__main__":

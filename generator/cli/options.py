@@ -19,6 +19,8 @@ def format_option(choices: tuple[str, ...] = FORMATS) -> Callable[[F], F]:
         type=click.Choice(choices),
         default="text",
         show_default=True,
+        envvar="PSPLUGIN_FORMAT",
+        show_envvar=True,
         help="How findings are written.",
     )
 

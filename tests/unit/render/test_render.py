@@ -1,0 +1,169 @@
+"""Rendering a district: every part in its place, values as data, the same bytes every time."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from generator.errors import InputError
+from generator.project import load_project
+from generator.render import render_district
+
+PLUGIN_NS = "{http://plugin.powerschool.pearson.com}"
+HOSTILE = '</plugin> & "quotes" {{ 7 * 7 }} {% raw %} ]]> ~[tlist_sql;x] ~(name)'
+
+
+def _write_district(project: Path, text: str) -> None:
+    (project / "districts" / "sample.yaml").write_text(text)
+
+
+SAMPLE = """\
+district:
+  display_name: {name}
+  lea_state_number: "01"
+  credentials:
+    key: {{env: SAMPLE_KEY}}
+    secret: {{secrets_file: secrets.env, name: SAMPLE_SECRET}}
+"""
+
+
+def test_the_backpack_preset_renders_every_part(project: Path) -> None:
+    rendered = render_district(load_project(project), "sample")
+
+    assert sorted(rendered.tree.files) == [
+        "MessageKeys/UsimsBackpack.US_en.properties",
+        "permissions_root/usims_backpack.permission_mappings.xml",
+        "plugin.xml",
+        "queries_root/usims_backpack.named_queries.xml",
+        "web_root/admin/home.usims_backpack_report_link.leftnav.footer.txt",
+        "web_root/admin/usims_backpack/missing_state_student_numbers.html",
+        "web_root/wildcards/title_student_end_css.usims_backpack_missing_ssid.student.alert.txt",
+    ]
+    assert [f for f in rendered.findings if f.is_error] == []
+    assert rendered.plugin_slug == "usims-backpack"
+
+
+def test_plugin_xml_has_the_publisher_and_access_request(project: Path) -> None:
+    rendered = render_district(load_project(project), "sample")
+    root = etree.fromstring(rendered.tree.files["plugin.xml"])
+
+    assert root.tag == f"{PLUGIN_NS}plugin"
+    assert root.get("name") == "USIMS Backpack Readiness"
+    assert root.find(f"{PLUGIN_NS}publisher/{PLUGIN_NS}contact").get("email")
+    fields = root.findall(f"{PLUGIN_NS}access_request/{PLUGIN_NS}field")
+    assert ("STUDENTS", "STATE_STUDENTNUMBER", "ViewOnly") in [
+        (f.get("table"), f.get("field"), f.get("access")) for f in fields
+    ]
+
+
+def test_values_are_data_never_markup_or_template_code(project: Path) -> None:
+    config = project / "psplugin.yaml"
+    config.write_text(
+        config.read_text().replace(
+            "  name: USIMS Backpack Readiness",
+            f"  name: Backpack\n  description: {json.dumps(HOSTILE)}",
+        )
+    )
+
+    rendered = render_district(load_project(project), "sample")
+    text = rendered.tree.files["plugin.xml"].decode()
+
+    assert "{{ 7 * 7 }}" in text and "49" not in text
+    assert "</plugin> &" not in text
+    assert etree.fromstring(text.encode()).get("description") == HOSTILE
+
+
+def test_sql_goes_into_cdata_even_with_its_terminator(project: Path) -> None:
+    extra = (
+        "named_queries:\n  file: q\n  queries:\n"
+        "    - name: org.example.test.area.query\n"
+        "      columns: [{alias: x}]\n"
+        "      sql: \"select ']]>' as x from dual where 1 < 2 order by 1\"\n"
+    )
+    _write_district(project, SAMPLE.format(name="X") + extra)
+
+    rendered = render_district(load_project(project), "sample")
+    root = etree.fromstring(rendered.tree.files["queries_root/q.named_queries.xml"])
+
+    assert root.findtext("query/sql") == "select ']]>' as x from dual where 1 < 2 order by 1"
+
+
+def test_fragment_templates_escape_values_for_html(blank_project: Path) -> None:
+    _write_district(blank_project, "district:\n  display_name: '<script>alert(1)</script> ~[x]'\n")
+
+    rendered = render_district(load_project(blank_project), "sample")
+    text = rendered.tree.files["web_root/admin/home.welcome_note.content.footer.txt"].decode()
+
+    assert "<script>" not in text
+    assert "&lt;script&gt;" in text
+    assert "~[x]" not in text and "&#126;[x]" in text
+
+
+def test_two_renders_are_byte_identical(project: Path) -> None:
+    first = render_district(load_project(project), "sample")
+    second = render_district(load_project(project), "sample")
+
+    assert first.tree.files == second.tree.files
+    assert first.data_exchange == second.data_exchange
+
+
+def test_data_exchange_profile_holds_references_not_secrets(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SAMPLE_USIMS_KEY", "canary-key-value")
+    (project / "secrets.env").write_text("SAMPLE_SECRET=canary-secret-value\n")
+    _write_district(project, SAMPLE.format(name="Sample"))
+
+    rendered = render_district(load_project(project), "sample")
+    profile = rendered.data_exchange
+    assert profile is not None
+
+    assert profile["profile"] == {"name": "USIMS Student Backpack", "type": "EDFI_UT"}
+    assert profile["school_years"] == ["25-26"]
+    assert profile["district"]["lea_state_number"] == "01"
+    assert profile["credentials"]["secret"] == {
+        "secrets_file": "secrets.env",
+        "name": "SAMPLE_SECRET",
+    }
+    dumped = json.dumps(profile) + b"".join(rendered.tree.files.values()).decode()
+    assert "canary" not in dumped
+    assert all(a["note"] for a in profile["assumptions"].values())
+
+
+def test_message_keys_are_escaped_for_java_properties(project: Path) -> None:
+    extra = 'message_keys:\n  bundle: T\n  locales:\n    US_en:\n      a.key: "Café = ok\\nline"\n'
+    _write_district(project, SAMPLE.format(name="X") + extra)
+
+    rendered = render_district(load_project(project), "sample")
+
+    assert (
+        rendered.tree.files["MessageKeys/T.US_en.properties"] == b"a.key=Caf\\u00e9 = ok\\nline\n"
+    )
+
+
+def test_a_template_error_names_the_template_not_the_values(project: Path) -> None:
+    (project / "templates" / "fragments").mkdir(parents=True)
+    (project / "templates" / "fragments" / "report_link.html").write_text(
+        "<li>\n{{ district.no_such_value }}\n</li>\n"
+    )
+    _write_district(project, SAMPLE.format(name="Secretive District"))
+
+    with pytest.raises(InputError) as raised:
+        render_district(load_project(project), "sample")
+
+    assert raised.value.file is not None and raised.value.file.endswith("report_link.html")
+    assert raised.value.line == 2
+    assert "Secretive" not in str(raised.value)
+
+
+def test_project_templates_override_the_presets(project: Path) -> None:
+    (project / "templates" / "fragments").mkdir(parents=True)
+    (project / "templates" / "fragments" / "report_link.html").write_text("<li>ours</li>\n")
+
+    rendered = render_district(load_project(project), "sample")
+
+    path = "web_root/admin/home.usims_backpack_report_link.leftnav.footer.txt"
+    assert rendered.tree.files[path] == b"<li>ours</li>\n"
