@@ -17,7 +17,9 @@ from generator.project.yamlsource import KeyPath, SourceDoc
 from generator.resources import schemas_dir
 
 SCHEMA_FILE = "bundle.schema.json"
-_SECRET_BRANCH = "secret_ref"
+# How the schema's secret reference definition begins its description: errors under it are about
+# a pasted secret, and get their own rule and message.
+_SECRET_REF = "Where a key or secret comes from"
 
 
 @functools.cache
@@ -99,17 +101,17 @@ def _leaves(error: ValidationError) -> Iterator[ValidationError]:
     if error.validator not in ("oneOf", "anyOf") or not error.context:
         yield error
         return
-    branches = error.validator_value
+    branches = _value(error)
     fitting = [
         sub
         for sub in error.context
-        if _type_fits(branches[sub.relative_schema_path[0]], error.instance)
+        if _type_fits(branches[sub.relative_schema_path[0]], _instance(error))
     ]
-    if isinstance(error.instance, dict) and fitting:
+    if isinstance(_instance(error), dict) and fitting:
         # Of two mapping forms, the one that names the keys the user wrote is the one they meant.
         def overlap(sub: ValidationError) -> int:
             branch = branches[sub.relative_schema_path[0]]
-            return len(set(branch.get("properties", {})) & set(error.instance))
+            return len(set(branch.get("properties", {})) & set(_instance(error)))
 
         most = max(overlap(sub) for sub in fitting)
         fitting = [sub for sub in fitting if overlap(sub) == most]
@@ -131,6 +133,19 @@ _JSON_TYPES: dict[str, type | tuple[type, ...]] = {
 }
 
 
+def _schema_of(error: ValidationError) -> dict[str, Any]:
+    schema = error.schema
+    return schema if isinstance(schema, dict) else {}
+
+
+def _value(error: ValidationError) -> Any:
+    return error.validator_value
+
+
+def _instance(error: ValidationError) -> Any:
+    return error.instance
+
+
 def _type_fits(branch: Any, instance: Any) -> bool:
     declared = branch.get("type") if isinstance(branch, dict) else None
     if declared is None:
@@ -140,15 +155,15 @@ def _type_fits(branch: Any, instance: Any) -> bool:
 
 
 def _missing_key(error: ValidationError) -> str:
-    for key in error.validator_value:
-        if isinstance(error.instance, dict) and key not in error.instance:
+    for key in _value(error):
+        if isinstance(_instance(error), dict) and key not in _instance(error):
             return str(key)
     return "?"
 
 
 def _findings_for(error: ValidationError, doc: SourceDoc) -> Iterator[Finding]:
     path: KeyPath = tuple(error.absolute_path)
-    if _is_secret_ref(error) and not isinstance(error.instance, dict):
+    if _is_secret_ref(error) and not isinstance(_instance(error), dict):
         yield _finding(doc, path, "secret.literal", _LITERAL_SECRET)
         return
     for leaf in _leaves(error):
@@ -162,7 +177,7 @@ _LITERAL_SECRET = (
 
 
 def _is_secret_ref(error: ValidationError) -> bool:
-    return str(error.schema.get("description", "")).startswith("Where a key or secret comes from")
+    return str(_schema_of(error).get("description", "")).startswith(_SECRET_REF)
 
 
 def _finding(doc: SourceDoc, path: KeyPath, rule: str, message: str, key: bool = False) -> Finding:
@@ -177,8 +192,8 @@ def _leaf_findings(error: ValidationError, doc: SourceDoc) -> Iterator[Finding]:
     path: KeyPath = tuple(error.absolute_path)
     kind = error.validator
     if kind == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
-        for key in sorted(set(error.instance) - set(allowed)):
+        allowed = sorted(_schema_of(error).get("properties", {}))
+        for key in sorted(set(_instance(error)) - set(allowed)):
             close = difflib.get_close_matches(key, allowed, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(allowed)}"
             yield _finding(
@@ -194,7 +209,7 @@ def _leaf_findings(error: ValidationError, doc: SourceDoc) -> Iterator[Finding]:
     rule, message = _describe(error, doc, path)
     if "credentials" in path and kind != "type":
         # A value under credentials may be a pasted secret: say what is expected, never echo it.
-        description = error.schema.get("description") or "a valid reference"
+        description = _schema_of(error).get("description") or "a valid reference"
         message = f"must be: {description} (the value is not shown)"
     yield _finding(doc, path, rule, message)
 
@@ -211,7 +226,7 @@ _TYPE_NAMES = {
 
 
 def _describe(error: ValidationError, doc: SourceDoc, path: KeyPath) -> tuple[str, str]:
-    kind, value, instance = error.validator, error.validator_value, error.instance
+    kind, value, instance = error.validator, _value(error), _instance(error)
     if kind in ("oneOf", "anyOf"):
         kinds = [b.get("type") for b in value if isinstance(b, dict) and b.get("type")]
         names = " or ".join(_TYPE_NAMES.get(str(t), str(t)) for t in kinds) or "another form"
@@ -242,12 +257,12 @@ def _describe(error: ValidationError, doc: SourceDoc, path: KeyPath) -> tuple[st
 
 
 def _pattern_message(error: ValidationError, instance: Any) -> str:
-    description = error.schema.get("description")
+    description = _schema_of(error).get("description")
     if description:
         return f"{_show(instance)} is not valid: {description}"
-    if str(error.validator_value).startswith("^https://"):
+    if str(_value(error)).startswith("^https://"):
         return f"{_show(instance)} must be an https:// URL"
-    return f"{_show(instance)} does not match {error.validator_value}"
+    return f"{_show(instance)} does not match {_value(error)}"
 
 
 def _type_of(instance: Any) -> str:
