@@ -25,7 +25,7 @@ class TokenRequest:
 
 
 def read_token_request(request: Request, *, allow_json: bool = False) -> TokenRequest:
-    """Collect grant type, client id, secret and scope from the Authorization header and the body."""
+    """Collect grant type, client id, secret and scope from the Authorization header and body."""
     fields, problem = _body_fields(request, allow_json)
     if problem is not None:
         return TokenRequest(problem=problem)
@@ -36,9 +36,7 @@ def read_token_request(request: Request, *, allow_json: bool = False) -> TokenRe
     grant_type = fields.get("grant_type")
     scope = fields.get("scope")
     if basic is None:
-        return TokenRequest(
-            grant_type, fields.get("client_id"), fields.get("client_secret"), scope
-        )
+        return TokenRequest(grant_type, fields.get("client_id"), fields.get("client_secret"), scope)
 
     basic_id, basic_secret = basic
     # A body that repeats the header's client id is harmless; a second secret or another id is

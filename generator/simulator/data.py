@@ -1,4 +1,4 @@
-"""The districts, keys, schools and students the simulator serves, and the data file they come from."""
+"""The districts, keys, schools and students the simulator serves, and the file they come from."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ class Student:
 
 @dataclass(frozen=True)
 class District:
-    """One LEA as the state exchange knows it: its identity, its API client and what the key sees."""
+    """One LEA as the state exchange knows it: its identity, its API client, what its key sees."""
 
     name: str
     lea_state_number: str
@@ -106,7 +106,7 @@ def school_year_label(year: int) -> str:
 
 
 def load_data(path: str | Path) -> ExchangeData:
-    """Read a simulator data file (YAML or JSON), check it against its schema, and build the data."""
+    """Read a simulator data file (YAML or JSON), check it against its schema, build the data."""
     path = Path(path)
     document = _parse(path)
     _validate(document, path)
@@ -202,9 +202,12 @@ def _district(entry: dict[str, Any]) -> District:
 
 
 def _check_references(data: ExchangeData, path: Path) -> None:
-    """Reject what the schema cannot express: duplicates across districts and dangling school ids."""
+    """Reject what the schema cannot express: duplicates across districts, dangling school ids."""
     for field in ("name", "key", "local_education_agency_id"):
-        _unique(path, [(f"districts[{i}].{field}", getattr(d, field)) for i, d in enumerate(data.districts)])
+        _unique(
+            path,
+            [(f"districts[{i}].{field}", getattr(d, field)) for i, d in enumerate(data.districts)],
+        )
     _unique(
         path,
         [

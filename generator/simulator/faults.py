@@ -35,7 +35,7 @@ FAULTS: dict[str, FaultSpec] = {
         _spec("http-503", "503 Service Unavailable with Retry-After"),
         _spec("http-429", "429 Too Many Requests with Retry-After"),
         _spec("reset", "reset the TCP connection instead of answering"),
-        _spec("malformed-json", "200 with a JSON body cut off in the middle"),
+        _spec("malformed-json", "the real answer, its JSON body cut off in the middle"),
         _spec("html-error", "502 with an HTML error page, as a proxy in front would send"),
         _spec(
             "expired-token",
@@ -83,7 +83,7 @@ class FaultSetting:
 
     @classmethod
     def parse(cls, text: str) -> FaultSetting:
-        """Read `NAME`, `NAME:RATE`, `NAME@SCOPE` or `NAME:RATE@SCOPE`, e.g. `http-503:0.25@data`."""
+        """Read `NAME`, `NAME:RATE`, `NAME@SCOPE` or `NAME:RATE@SCOPE` (`http-503:0.25@data`)."""
         rest, _, scope = text.partition("@")
         name, colon, rate = rest.partition(":")
         try:

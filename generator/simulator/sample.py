@@ -1,4 +1,4 @@
-"""The built-in sample: three Utah-like districts with fake keys, for rehearsals without a data file."""
+"""The built-in sample: three Utah-like districts with fake keys, for runs without a data file."""
 
 from __future__ import annotations
 

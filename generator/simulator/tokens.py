@@ -38,7 +38,7 @@ def _decode(part: str) -> bytes:
 
 
 class TokenIssuer:
-    """Mints and checks HS256 tokens; every run has its own signing key, so old tokens never work."""
+    """Mints and checks HS256 tokens; each run has its own signing key, so old tokens never work."""
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self._key = secrets.token_bytes(32)
