@@ -5,21 +5,33 @@ from __future__ import annotations
 
 import logging
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import PspluginError
 from generator.findings import Finding
 from generator.package.atomic import build_lock, file_mode, remove_temporaries
-from generator.package.district import BuildSettings, DistrictOutcome, build_district
+from generator.package.district import (
+    BuildSettings,
+    DistrictOutcome,
+    PreparedDistrict,
+    prepare_district,
+    write_district,
+)
 from generator.package.incremental import DigestCache, artifacts_intact, read_state
 from generator.package.manifest import Artifact, write_manifest
 from generator.package.shard import select_shard
 from generator.package.stages import ProjectLike, Stages, default_stages
 
 log = logging.getLogger(__name__)
+
+# Writer threads spend their time waiting for fsync; a few in parallel let the file system commit
+# several districts' files at once.
+WRITER_THREADS = 4
+WRITE_AHEAD = 16
 
 
 class UnknownDistrict(PspluginError):
@@ -128,22 +140,72 @@ def _build_all(
     settings: BuildSettings,
     request: BuildRequest,
 ) -> Iterator[DistrictOutcome]:
+    """Prepare districts (here or in worker processes) and write them on writer threads.
+
+    Writing is mostly waiting for fsync, so it overlaps with preparing the next districts; at
+    most WRITE_AHEAD prepared districts wait in memory, whatever the number of districts.
+    """
     jobs = request.jobs if request.jobs > 0 else (os.cpu_count() or 1)
+    pending: deque[tuple[PreparedDistrict, Future[None] | None]] = deque()
+    with ThreadPoolExecutor(WRITER_THREADS, thread_name_prefix="psplugin-write") as writers:
+        for prepared in _prepare_all(project, districts, stages, settings, jobs):
+            future = None
+            if prepared.files:
+                future = writers.submit(
+                    write_district, settings.out_dir, prepared, settings.file_mode
+                )
+            pending.append((prepared, future))
+            while len(pending) > WRITE_AHEAD or (pending and _settled(pending[0][1])):
+                yield _finish(*pending.popleft())
+        while pending:
+            yield _finish(*pending.popleft())
+
+
+def _settled(future: Future[None] | None) -> bool:
+    return future is None or future.done()
+
+
+def _finish(prepared: PreparedDistrict, future: Future[None] | None) -> DistrictOutcome:
+    outcome = prepared.outcome
+    if future is not None:
+        try:
+            future.result()
+        except OSError as error:
+            outcome.status = "failed"
+            outcome.artifacts = []
+            message = f"cannot write the district's artifacts: {error.strerror or error}"
+            outcome.findings.append(Finding(outcome.district, 0, 0, "write-failed", message))
+    prepared.files = {}
+    return outcome
+
+
+def _prepare_all(
+    project: ProjectLike,
+    districts: list[str],
+    stages: Stages,
+    settings: BuildSettings,
+    jobs: int,
+) -> Iterator[PreparedDistrict]:
     if jobs == 1 or len(districts) < 2:
         cache = DigestCache()
         for district in districts:
-            yield build_district(project, district, stages, settings, cache)
+            yield prepare_district(project, district, stages, settings, cache)
         return
 
-    # Each worker loads the project once and keeps its own digest cache; only district names go
-    # in and small outcomes come back, so memory does not grow with the number of districts.
+    # Each worker loads the project once and keeps its own digest cache; only names go in, and
+    # no more than two tasks per worker are in flight, so finished districts cannot pile up.
     with ProcessPoolExecutor(
         max_workers=min(jobs, len(districts)),
         initializer=_start_worker,
         initargs=(project.root, stages, settings),
     ) as pool:
-        chunk = max(1, min(16, len(districts) // (jobs * 4)))
-        yield from pool.map(_worker_build, districts, chunksize=chunk)
+        in_flight: deque[Future[PreparedDistrict]] = deque()
+        for district in districts:
+            in_flight.append(pool.submit(_worker_prepare, district))
+            if len(in_flight) >= 2 * jobs:
+                yield in_flight.popleft().result()
+        while in_flight:
+            yield in_flight.popleft().result()
 
 
 _worker: tuple[ProjectLike, Stages, BuildSettings, DigestCache] | None = None
@@ -154,10 +216,10 @@ def _start_worker(root: Path, stages: Stages, settings: BuildSettings) -> None:
     _worker = (stages.load_project(root), stages, settings, DigestCache())
 
 
-def _worker_build(district: str) -> DistrictOutcome:
+def _worker_prepare(district: str) -> PreparedDistrict:
     assert _worker is not None, "the pool initializer loads the project"
     project, stages, settings, cache = _worker
-    return build_district(project, district, stages, settings, cache)
+    return prepare_district(project, district, stages, settings, cache)
 
 
 def collect_artifacts(

@@ -71,14 +71,24 @@ class Package:
                 yield name, content
 
 
-def build_district(
+@dataclass
+class PreparedDistrict:
+    """A district checked and packaged in memory, waiting to be written (when `files` is set)."""
+
+    outcome: DistrictOutcome
+    files: dict[str, bytes] = field(default_factory=dict)
+    inputs: str = ""
+    previous: DistrictState | None = None
+
+
+def prepare_district(
     project: ProjectLike,
     district: str,
     stages: Stages,
     settings: BuildSettings,
     cache: DigestCache,
-) -> DistrictOutcome:
-    """Build `district` into `settings.out_dir / district`, or find it already up to date."""
+) -> PreparedDistrict:
+    """Find `district` up to date, or render, check, package and scan it, all in memory."""
     folder = settings.out_dir / district
     files = project.input_files(district)
     digest = inputs_digest(district, files, project.root, cache, settings.output_options())
@@ -89,30 +99,45 @@ def build_district(
         and previous.inputs == digest
         and artifacts_intact(settings.out_dir, previous.artifacts)
     ):
-        return DistrictOutcome(district, "unchanged", [], list(previous.artifacts))
+        return PreparedDistrict(
+            DistrictOutcome(district, "unchanged", [], list(previous.artifacts))
+        )
 
     outcome = DistrictOutcome(district, "failed")
     try:
         rendered = stages.render_district(project, district)
     except PspluginError as error:
         outcome.findings.append(_finding_from_error(error, district))
-        return outcome
+        return PreparedDistrict(outcome)
 
     package = _package(rendered, settings, outcome)
     if package is None:
-        return outcome
+        return PreparedDistrict(outcome)
     secrets = project.secret_values(district)
     for name, content in package.scanned():
         outcome.findings.extend(scan_text(f"{district}/{name}", content, secrets))
     if has_errors(outcome.findings):
-        return outcome
+        return PreparedDistrict(outcome)
 
-    outcome.artifacts = _write(folder, rendered, package, settings)
-    write_state(folder, DistrictState(digest, tuple(outcome.artifacts)), settings.file_mode)
+    outcome.artifacts = _artifacts(district, rendered, package.files)
+    return PreparedDistrict(outcome, package.files, digest, previous)
+
+
+def write_district(out_dir: Path, prepared: PreparedDistrict, mode: int) -> None:
+    """Write a prepared district's artifacts, then its state, each one atomically.
+
+    The state goes last: a build killed before it leaves the old state, which no longer matches
+    the files, so the next build redoes the district.
+    """
+    folder = out_dir / prepared.outcome.district
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in sorted(prepared.files.items()):
+        write_atomic(folder / name, content, mode)
+    artifacts = tuple(prepared.outcome.artifacts)
+    write_state(folder, DistrictState(prepared.inputs, artifacts), mode)
     fsync_folder(folder)
-    _remove_stale(settings.out_dir, previous, outcome.artifacts)
-    outcome.status = "built"
-    return outcome
+    _remove_stale(out_dir, prepared.previous, prepared.outcome.artifacts)
+    prepared.outcome.status = "built"
 
 
 def _package(
@@ -136,24 +161,18 @@ def _package(
     return Package(zip_name, entries, files)
 
 
-def _write(
-    folder: Path, rendered: RenderedLike, package: Package, settings: BuildSettings
-) -> list[Artifact]:
-    folder.mkdir(parents=True, exist_ok=True)
-    artifacts = []
-    for name, content in sorted(package.files.items()):
-        write_atomic(folder / name, content, settings.file_mode)
-        artifacts.append(
-            Artifact(
-                file=f"{folder.name}/{name}",
-                district=folder.name,
-                plugin=rendered.plugin_name,
-                version=rendered.plugin_version,
-                size=len(content),
-                sha256=hashlib.sha256(content).hexdigest(),
-            )
+def _artifacts(district: str, rendered: RenderedLike, files: dict[str, bytes]) -> list[Artifact]:
+    return [
+        Artifact(
+            file=f"{district}/{name}",
+            district=district,
+            plugin=rendered.plugin_name,
+            version=rendered.plugin_version,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
         )
-    return artifacts
+        for name, content in sorted(files.items())
+    ]
 
 
 def _remove_stale(out_dir: Path, previous: DistrictState | None, current: list[Artifact]) -> None:

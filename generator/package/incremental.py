@@ -3,6 +3,7 @@ artifacts, kept beside them with the artifacts' own digests."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -24,10 +25,19 @@ ARTIFACT_FORMAT = 1
 
 
 class DigestCache:
-    """Digests of input files, computed once per process: most files feed every district."""
+    """Digests and labels of input files, computed once per process: most files feed every
+    district."""
 
     def __init__(self) -> None:
         self._digests: dict[Path, str] = {}
+        self._labels: dict[tuple[Path, Path], str] = {}
+
+    def label(self, path: Path, root: Path) -> str:
+        key = (path, root)
+        cached = self._labels.get(key)
+        if cached is None:
+            cached = self._labels[key] = _label(path, root)
+        return cached
 
     def digest(self, path: Path) -> str:
         cached = self._digests.get(path)
@@ -43,12 +53,18 @@ class DigestCache:
 def _label(path: Path, root: Path) -> str:
     # Labels relative to the project or the shipped templates keep the digest the same in any
     # checkout, so that shards built on different machines agree.
+    resolved = path.resolve()
     for base, prefix in ((root, ""), (templates_dir(), "<templates>/")):
         try:
-            return prefix + path.resolve().relative_to(base.resolve()).as_posix()
+            return prefix + resolved.relative_to(base.resolve()).as_posix()
         except ValueError:
             continue
     return path.as_posix()
+
+
+@functools.lru_cache(maxsize=1)
+def _sheet_templates() -> tuple[Path, ...]:
+    return tuple(sorted((templates_dir() / "setup-sheet").glob("*.j2")))
 
 
 def inputs_digest(
@@ -60,8 +76,8 @@ def inputs_digest(
 ) -> str:
     """One sha256 over the tool, the district, the options that change output and every input
     file's bytes."""
-    sheet_templates = sorted((templates_dir() / "setup-sheet").glob("*.j2"))
-    labelled = {_label(path, root): cache.digest(path) for path in [*files, *sheet_templates]}
+    sheet_templates = _sheet_templates()
+    labelled = {cache.label(path, root): cache.digest(path) for path in [*files, *sheet_templates]}
     document = {
         "tool": __version__,
         "format": ARTIFACT_FORMAT,

@@ -16,8 +16,10 @@ MIN_TOKEN_LENGTH = 16
 MIN_TOKEN_ENTROPY = 3.5  # bits per character; random base64 or hex tokens sit well above it
 
 _PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
+_AWS_PREFIXES = (b"AKIA", b"ASIA", b"AGPA", b"AIDA", b"AROA")
 _AWS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b")
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
+_KEYWORDS = ("key", "secret", "password", "passwd", "pwd", "token")
 _ASSIGNED_TOKEN = re.compile(
     r"(?i)(?:key|secret|password|passwd|pwd|token)[A-Za-z0-9_-]*[\"']?\s*[:=]\s*[\"']?"
     r"([A-Za-z0-9+/_.~-]{" + str(MIN_TOKEN_LENGTH) + r",}={0,2})"
@@ -48,57 +50,79 @@ def _looks_random(token: str) -> bool:
     return has_digit and has_letter and shannon_entropy(token) >= MIN_TOKEN_ENTROPY
 
 
-def _credential_shapes(line: str) -> Iterable[tuple[str, str]]:
-    """(what, matched text) for every credential-shaped string in one line."""
-    if match := _PRIVATE_KEY.search(line):
-        yield "a private key block", match.group(0)
-    for match in _AWS_KEY_ID.finditer(line):
-        yield "an AWS-style access key id", match.group(0)
-    for match in _JWT.finditer(line):
-        yield "a JWT", match.group(0)
-    for match in _ASSIGNED_TOKEN.finditer(line):
+def _assigned_tokens(text: str) -> Iterable[re.Match[str]]:
+    if not text.isascii():
+        yield from _ASSIGNED_TOKEN.finditer(text)
+        return
+    # Trying the pattern only where a keyword starts is many times faster than letting it scan
+    # every position; lower() keeps offsets of ASCII text unchanged.
+    lowered = text.lower()
+    starts = set()
+    for word in _KEYWORDS:
+        position = lowered.find(word)
+        while position >= 0:
+            starts.add(position)
+            position = lowered.find(word, position + 1)
+    for start in sorted(starts):
+        if match := _ASSIGNED_TOKEN.match(text, start):
+            yield match
+
+
+def _credential_shapes(text: str, content: bytes) -> Iterable[tuple[str, int, str]]:
+    """(what, offset, matched text) for every credential-shaped string in `text`."""
+    if b"PRIVATE KEY" in content:
+        for match in _PRIVATE_KEY.finditer(text):
+            yield "a private key block", match.start(), match.group(0)
+    if any(prefix in content for prefix in _AWS_PREFIXES):
+        for match in _AWS_KEY_ID.finditer(text):
+            yield "an AWS-style access key id", match.start(), match.group(0)
+    if b"eyJ" in content:
+        for match in _JWT.finditer(text):
+            yield "a JWT", match.start(), match.group(0)
+    for match in _assigned_tokens(text):
         token = match.group(1)
         if _looks_random(token):
-            yield "a high-entropy token after a key/secret/password/token word", token
+            what = "a high-entropy token after a key/secret/password/token word"
+            yield what, match.start(1), token
 
 
 def scan_text(display: str, content: bytes, secrets: Sequence[str]) -> list[Finding]:
     """Findings for configured secret values and credential-shaped strings in one file."""
-    findings: list[Finding] = []
     values = [value for value in secrets if len(value) >= MIN_SECRET_LENGTH]
-    raw = [(value, value.encode("utf-8")) for value in values]
-    if any(encoded in content for _, encoded in raw) or _maybe_credential(content):
-        text = content.decode("utf-8", errors="replace")
-        for number, line in enumerate(text.splitlines(), start=1):
-            findings.extend(_scan_line(display, number, line, values))
-    return findings
+    present = [value for value in values if value.encode("utf-8") in content]
+    if not present and not _maybe_credential(content):
+        return []
 
-
-def _maybe_credential(content: bytes) -> bool:
-    # A cheap byte-level test first: most files hold none of these words, and decoding and
-    # scanning them line by line would be wasted work.
-    lowered = content.lower()
-    return any(
-        word in lowered
-        for word in (b"key", b"secret", b"pass", b"pwd", b"token", b"eyj", b"akia", b"asia")
-    ) or any(word in content for word in (b"AGPA", b"AIDA", b"AROA"))
-
-
-def _scan_line(display: str, number: int, line: str, values: Sequence[str]) -> list[Finding]:
+    text = content.decode("utf-8", errors="replace")
     findings = []
-    for value in values:
-        column = line.find(value)
-        if column >= 0:
+    for value in present:
+        for match in re.finditer(re.escape(value), text):
             message = (
                 f"the configured secret value {mask(value)} is in a rendered file; "
                 "refer to secrets by name and never put their values in templates or project data"
             )
-            findings.append(Finding(display, number, column + 1, "secret-value", message))
-    for what, text in _credential_shapes(line):
-        column = line.find(text)
+            findings.append(_finding(display, text, match.start(), "secret-value", message))
+    for what, offset, matched in _credential_shapes(text, content):
+        if any(value in matched for value in present):
+            continue  # already reported as the configured secret it is
         message = (
-            f"{what} ({mask(text)}) is in a rendered file; remove it, or keep it in the "
+            f"{what} ({mask(matched)}) is in a rendered file; remove it, or keep it in the "
             "environment or a secrets file and refer to it by name"
         )
-        findings.append(Finding(display, number, column + 1, "secret-credential-shape", message))
-    return findings
+        findings.append(_finding(display, text, offset, "secret-credential-shape", message))
+    return sorted(findings)
+
+
+def _finding(display: str, text: str, offset: int, rule: str, message: str) -> Finding:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return Finding(display, line, column, rule, message)
+
+
+def _maybe_credential(content: bytes) -> bool:
+    # A cheap byte-level test first: most files hold none of these words, and running every
+    # pattern over them would be wasted work.
+    lowered = content.lower()
+    return any(word.encode() in lowered for word in _KEYWORDS) or any(
+        word in content for word in (b"PRIVATE KEY", b"eyJ", *_AWS_PREFIXES)
+    )

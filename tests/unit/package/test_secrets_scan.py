@@ -71,3 +71,14 @@ def test_credential_shaped_strings_are_found(line: str) -> None:
 )
 def test_references_and_ordinary_text_are_not_credentials(line: str) -> None:
     assert scan_text("alpine/plugin.xml", line.encode(), []) == []
+
+
+def test_non_ascii_text_is_scanned_too_and_each_value_is_reported_once() -> None:
+    content = f"<p>Ünïcode naïve café</p>\ntoken = {CANARY}\nsecret: Xk29fLq0pZ7vB3nM8wR1\n"
+
+    findings = scan_text("alpine/x.html", content.encode(), [CANARY])
+
+    assert [(f.line, f.rule) for f in findings] == [
+        (2, "secret-value"),
+        (3, "secret-credential-shape"),
+    ]

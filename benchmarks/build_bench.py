@@ -1,0 +1,127 @@
+"""How `psplugin build` scales: time against the floor of writing the same bytes with zipfile
+alone, peak memory at 1,000 districts against 100, and a no-change rebuild against a full build.
+
+    .venv/bin/python benchmarks/build_bench.py [--districts 1000] [--small 100] [--jobs 0]
+
+Each build runs in a child process; its peak memory is the ru_maxrss that wait4 reports, which
+covers the child and the workers it waited for. Exits 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+TARGET_FLOOR_RATIO = 1.5
+TARGET_MEMORY_RATIO = 1.2
+TARGET_REBUILD_RATIO = 0.1
+
+DISTRICT = """\
+district:
+  display_name: District {number}
+  lea_state_number: "{number:04d}"
+  credentials:
+    key: {{env: {env}_USIMS_KEY}}
+    secret: {{env: {env}_USIMS_SECRET}}
+"""
+
+
+def make_project(root: Path, districts: int) -> Path:
+    subprocess.run(
+        [sys.executable, "-m", "generator", "init", str(root)], check=True, capture_output=True
+    )
+    (root / "districts" / "sample.yaml").unlink()
+    for number in range(1, districts + 1):
+        name = f"d{number:04d}"
+        text = DISTRICT.format(number=number, env=name.upper())
+        (root / "districts" / f"{name}.yaml").write_text(text)
+    return root
+
+
+def run_build(root: Path, jobs: int, *extra: str) -> tuple[float, int]:
+    """Wall seconds and peak resident memory (KiB) of one `psplugin build` in a child process."""
+    environment = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
+    command = [sys.executable, "-m", "generator", "-q", "build", str(root), "--jobs", str(jobs)]
+    started = time.perf_counter()
+    child = subprocess.Popen([*command, *extra], env=environment, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"build of {root} failed with exit status {child.returncode}")
+    return seconds, usage.ru_maxrss
+
+
+def floor_seconds(dist: Path, scratch: Path) -> float:
+    """Time to write every artifact of `dist` again, the zips through zipfile, nothing else."""
+    zips: list[tuple[Path, list[tuple[zipfile.ZipInfo, bytes]]]] = []
+    plain: list[tuple[Path, bytes]] = []
+    for path in sorted(dist.glob("*/*")):
+        if path.name.startswith("."):
+            continue
+        target = scratch / path.relative_to(dist)
+        if path.suffix == ".zip":
+            with zipfile.ZipFile(path) as archive:
+                zips.append((target, [(i, archive.read(i)) for i in archive.infolist()]))
+        else:
+            plain.append((target, path.read_bytes()))
+    for folder in {target.parent for target, _ in [*zips, *plain]}:
+        folder.mkdir(parents=True, exist_ok=True)
+
+    started = time.perf_counter()
+    for target, entries in zips:
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+            for info, content in entries:
+                archive.writestr(info, content)
+    for target, content in plain:
+        target.write_bytes(content)
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--districts", type=int, default=1000)
+    parser.add_argument("--small", type=int, default=100)
+    parser.add_argument("--jobs", type=int, default=0, help="--jobs for build; 0: one per CPU")
+    options = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="psplugin-build-bench-") as scratch:
+        base = Path(scratch)
+        large = make_project(base / "large", options.districts)
+        small = make_project(base / "small", options.small)
+
+        full, large_rss = run_build(large, options.jobs)
+        floor = floor_seconds(large / "dist", base / "floor")
+        rebuild, _ = run_build(large, options.jobs)
+        _, small_rss = run_build(small, options.jobs)
+
+    floor_ratio = full / floor
+    memory_ratio = large_rss / small_rss
+    rebuild_ratio = rebuild / full
+    print(f"build of {options.districts} districts (--jobs {options.jobs}): {full:.2f} s")
+    print(f"floor (the same bytes with zipfile alone): {floor:.2f} s")
+    print(f"  ratio {floor_ratio:.2f} (target <= {TARGET_FLOOR_RATIO})")
+    print(
+        f"peak memory: {large_rss / 1024:.1f} MiB at {options.districts} districts, "
+        f"{small_rss / 1024:.1f} MiB at {options.small}"
+    )
+    print(f"  ratio {memory_ratio:.2f} (target <= {TARGET_MEMORY_RATIO})")
+    print(f"no-change rebuild: {rebuild:.2f} s")
+    print(f"  ratio {rebuild_ratio:.3f} (target < {TARGET_REBUILD_RATIO})")
+
+    missed = [
+        floor_ratio > TARGET_FLOOR_RATIO,
+        memory_ratio > TARGET_MEMORY_RATIO,
+        rebuild_ratio >= TARGET_REBUILD_RATIO,
+    ]
+    return 1 if any(missed) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

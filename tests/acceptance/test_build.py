@@ -1,0 +1,247 @@
+"""`psplugin build` through the command line, on real projects made by `psplugin init`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from generator.package.atomic import TEMP_PREFIX, build_lock
+
+DISTRICT = """\
+district:
+  display_name: {title}
+  lea_state_number: "{number:02d}"
+  credentials:
+    key: {{env: {env}_USIMS_KEY}}
+    secret: {{env: {env}_USIMS_SECRET}}
+"""
+
+
+def make_project(root: Path, districts: int = 3) -> Path:
+    """A USIMS Backpack project with districts d001, d002, ... in place of the sample."""
+    subprocess.run(
+        [sys.executable, "-m", "generator", "init", str(root)], check=True, capture_output=True
+    )
+    (root / "districts" / "sample.yaml").unlink()
+    for number in range(1, districts + 1):
+        name = f"d{number:03d}"
+        text = DISTRICT.format(title=f"District {number}", number=number % 100, env=name.upper())
+        (root / "districts" / f"{name}.yaml").write_text(text)
+    return root
+
+
+def psplugin(
+    *args: str, env: dict[str, str] | None = None, umask: int | None = None
+) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        preexec_fn=(lambda: os.umask(umask)) if umask is not None else None,
+        timeout=600,
+    )
+
+
+def digests(out_dir: Path) -> dict[str, str]:
+    """sha256 of every file the manifest or SHA256SUMS could list."""
+    return {
+        path.relative_to(out_dir).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(out_dir.rglob("*"))
+        if path.is_file() and not path.name.startswith(".")
+    }
+
+
+def sha256sum_check(out_dir: Path) -> None:
+    if shutil.which("sha256sum") is None:
+        pytest.skip("needs GNU sha256sum")
+    check = subprocess.run(
+        ["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=out_dir, capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_two_copies_built_apart_give_identical_artifacts(tmp_path: Path) -> None:
+    first = make_project(tmp_path / "first")
+    second = make_project(tmp_path / "second")
+    for path in second.rglob("*"):
+        os.utime(path, (1_000_000_000, 1_000_000_000))  # 2001: other modification times
+
+    one = psplugin("build", str(first), umask=0o022, env={"TZ": "UTC"})
+    time.sleep(1.1)  # a timestamp taken from the clock would now differ by a second
+    two = psplugin("build", str(second), umask=0o077, env={"TZ": "America/Denver"})
+
+    assert one.returncode == 0, one.stdout + one.stderr
+    assert two.returncode == 0, two.stdout + two.stderr
+    assert digests(first / "dist") == digests(second / "dist")
+    assert len(digests(first / "dist")) == 3 * 4 + 2
+    sha256sum_check(first / "dist")
+    sha256sum_check(second / "dist")
+
+
+def test_source_date_epoch_sets_the_zip_timestamps(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", districts=1)
+
+    result = psplugin("build", str(root), env={"SOURCE_DATE_EPOCH": "1700000000"})
+
+    assert result.returncode == 0, result.stderr
+    (archive,) = (root / "dist" / "d001").glob("*.zip")
+    with zipfile.ZipFile(archive) as opened:
+        assert opened.namelist()[0] != "" and "plugin.xml" in opened.namelist()
+        assert opened.namelist() == sorted(opened.namelist())
+        assert {info.date_time for info in opened.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+        assert not [name for name in opened.namelist() if name.endswith("/") or "\\" in name]
+
+
+def test_every_zip_passes_the_rule_engine(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", districts=2)
+    assert psplugin("build", str(root)).returncode == 0
+
+    from generator.rules import check_tree
+    from generator.tree import PluginTree
+
+    for archive in sorted((root / "dist").glob("*/*.zip")):
+        with zipfile.ZipFile(archive) as opened:
+            tree = PluginTree(
+                {name: opened.read(name) for name in opened.namelist()}, str(archive), "!"
+            )
+        errors = [finding for finding in check_tree(tree) if finding.is_error]
+        assert errors == [], archive
+
+
+def test_a_killed_build_leaves_no_partial_file_and_the_rerun_completes(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", districts=200)
+    out = root / "dist"
+    environment = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    build = subprocess.Popen(
+        [sys.executable, "-m", "generator", "build", str(root)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=environment,
+    )
+    deadline = time.monotonic() + 300
+    while len(list(out.glob("*/.build-state.json"))) < 20 and build.poll() is None:
+        assert time.monotonic() < deadline, "the build wrote nothing"
+        time.sleep(0.01)
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    assert build.returncode == -signal.SIGKILL, "the build ended before it could be killed"
+
+    for archive in out.glob("*/*.zip"):
+        with zipfile.ZipFile(archive) as opened:
+            assert opened.testzip() is None
+    for document in out.glob("*/data-exchange.json"):
+        json.loads(document.read_text())
+    for sheet in out.glob("*/setup-sheet.html"):
+        assert sheet.read_text().endswith("</html>\n")
+
+    rerun = psplugin("build", str(root))
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert not list(out.rglob(f"{TEMP_PREFIX}*"))
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert len({artifact["district"] for artifact in manifest["artifacts"]}) == 200
+    sha256sum_check(out)
+
+
+def test_secret_values_never_reach_dist_or_the_output(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", districts=2)
+    canaries = {
+        "D001_USIMS_KEY": "canary-key-7Hq2Lw9x",
+        "D001_USIMS_SECRET": "canary-secret-Mz4p8K",
+    }
+
+    clean = psplugin("build", str(root), "--format", "json", env=canaries)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    good = digests(root / "dist")
+
+    (root / "templates" / "fragments").mkdir(parents=True, exist_ok=True)
+    leaked = root / "templates" / "fragments" / "report_link.html"
+    leaked.write_text(f"<p>\nsee {canaries['D001_USIMS_SECRET']}\n</p>\n")
+    stopped = psplugin("build", str(root), env=canaries)
+
+    assert stopped.returncode == 1
+    output = clean.stdout + clean.stderr + stopped.stdout + stopped.stderr
+    assert "ca****" in stopped.stdout and "report_link" in stopped.stdout
+    assert "secret-value" in stopped.stdout
+    for value in canaries.values():
+        assert value not in output
+        for path in (root / "dist").rglob("*"):
+            assert not path.is_file() or value.encode() not in path.read_bytes()
+    assert digests(root / "dist") == good
+
+
+def test_shards_built_into_one_folder_equal_a_full_build(tmp_path: Path) -> None:
+    full = make_project(tmp_path / "full", districts=5)
+    sharded = make_project(tmp_path / "sharded", districts=5)
+
+    assert psplugin("build", str(full)).returncode == 0
+    for shard in ("1/2", "2/2"):
+        assert psplugin("build", str(sharded), "--shard", shard).returncode == 0
+
+    assert digests(sharded / "dist") == digests(full / "dist")
+
+
+def test_json_summary_and_a_no_change_rebuild(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", districts=2)
+    runner = CliRunner()
+
+    first = runner.invoke(cli, ["build", str(root), "--format", "json", "--jobs", "2"])
+    second = runner.invoke(cli, ["build", str(root)])
+
+    assert first.exit_code == 0, first.output
+    document = json.loads(first.stdout)
+    assert (document["built"], document["unchanged"], document["failed"]) == (2, 0, 0)
+    assert [d["district"] for d in document["districts"]] == ["d001", "d002"]
+    assert second.exit_code == 0
+    assert second.output.startswith("built 0 districts, 2 unchanged, into ")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["--shard", "3/2"], "I must be between 1 and N", id="shard-out-of-range"),
+        pytest.param(["--shard", "two"], "not of the form I/N", id="shard-malformed"),
+        pytest.param(["--district", "tooele"], "no district named tooele", id="unknown-district"),
+        pytest.param(["--jobs", "-1"], "--jobs", id="negative-jobs"),
+    ],
+)
+def test_usage_errors_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    root = make_project(tmp_path / "p", districts=1)
+
+    result = CliRunner().invoke(cli, ["build", str(root), *args])
+
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_a_bad_source_date_epoch_is_a_usage_error(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", districts=1)
+
+    result = psplugin("build", str(root), env={"SOURCE_DATE_EPOCH": "yesterday"})
+
+    assert result.returncode == 2
+    assert "SOURCE_DATE_EPOCH" in result.stderr
+
+
+def test_a_second_build_into_the_same_folder_is_refused(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", districts=1)
+
+    with build_lock(root / "dist"):
+        result = psplugin("build", str(root))
+
+    assert result.returncode == 1
+    assert f"another build is writing to {root / 'dist'}" in result.stderr
