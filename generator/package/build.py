@@ -23,6 +23,7 @@ from generator.package.district import (
 )
 from generator.package.incremental import DigestCache, artifacts_intact, read_state
 from generator.package.manifest import Artifact, write_manifest
+from generator.package.secrets_scan import ProjectSecrets
 from generator.package.shard import select_shard
 from generator.package.stages import ProjectLike, Stages, default_stages
 
@@ -187,9 +188,9 @@ def _prepare_all(
     jobs: int,
 ) -> Iterator[PreparedDistrict]:
     if jobs == 1 or len(districts) < 2:
-        cache = DigestCache()
+        cache, secrets = DigestCache(), ProjectSecrets(project)
         for district in districts:
-            yield prepare_district(project, district, stages, settings, cache)
+            yield prepare_district(project, district, stages, settings, cache, secrets)
         return
 
     # Each worker loads the project once and keeps its own digest cache; only names go in, and
@@ -208,18 +209,20 @@ def _prepare_all(
             yield in_flight.popleft().result()
 
 
-_worker: tuple[ProjectLike, Stages, BuildSettings, DigestCache] | None = None
+_worker: tuple[ProjectLike, Stages, BuildSettings, DigestCache, ProjectSecrets] | None = None
 
 
 def _start_worker(root: Path, stages: Stages, settings: BuildSettings) -> None:
+    # Secrets are resolved again in each worker rather than sent to it through a pipe.
     global _worker
-    _worker = (stages.load_project(root), stages, settings, DigestCache())
+    project = stages.load_project(root)
+    _worker = (project, stages, settings, DigestCache(), ProjectSecrets(project))
 
 
 def _worker_prepare(district: str) -> PreparedDistrict:
     assert _worker is not None, "the pool initializer loads the project"
-    project, stages, settings, cache = _worker
-    return prepare_district(project, district, stages, settings, cache)
+    project, stages, settings, cache, secrets = _worker
+    return prepare_district(project, district, stages, settings, cache, secrets)
 
 
 def collect_artifacts(

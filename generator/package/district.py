@@ -23,7 +23,7 @@ from generator.package.incremental import (
     write_state,
 )
 from generator.package.manifest import Artifact
-from generator.package.secrets_scan import scan_text
+from generator.package.secrets_scan import ProjectSecrets, scan_text
 from generator.package.setup_sheet import render_setup_sheets, sheet_context
 from generator.package.stages import ProjectLike, RenderedLike, Stages
 
@@ -87,6 +87,7 @@ def prepare_district(
     stages: Stages,
     settings: BuildSettings,
     cache: DigestCache,
+    secrets: ProjectSecrets,
 ) -> PreparedDistrict:
     """Find `district` up to date, or render, check, package and scan it, all in memory."""
     folder = settings.out_dir / district
@@ -113,9 +114,9 @@ def prepare_district(
     package = _package(rendered, settings, outcome)
     if package is None:
         return PreparedDistrict(outcome)
-    secrets = project.secret_values(district)
+    values = secrets.values()
     for name, content in package.scanned():
-        outcome.findings.extend(scan_text(f"{district}/{name}", content, secrets))
+        outcome.findings.extend(scan_text(f"{district}/{name}", content, values))
     if has_errors(outcome.findings):
         return PreparedDistrict(outcome)
 

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from generator.findings import Finding
+from generator.package.stages import ProjectLike
 
 # Shorter configured values would match ordinary text everywhere; they are not worth a finding.
 MIN_SECRET_LENGTH = 6
@@ -27,6 +28,30 @@ _ASSIGNED_TOKEN = re.compile(
 # Environment variable names and similar identifiers are references to secrets, not secrets.
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 _WORDS = re.compile(r"[A-Za-z]+(?:[._-][A-Za-z]+)*")
+
+
+class ProjectSecrets:
+    """Every district's resolved secret values, gathered on first use.
+
+    Each district is scanned for all of them, not only its own: a template that all districts
+    share could carry one district's secret into every other district's files.
+    """
+
+    def __init__(self, project: ProjectLike) -> None:
+        self.project = project
+        self._values: list[str] | None = None
+
+    def values(self) -> list[str]:
+        if self._values is None:
+            found = {
+                value
+                for district in self.project.district_names
+                for value in self.project.secret_values(district)
+                if len(value) >= MIN_SECRET_LENGTH
+            }
+            # Longest first, so that a value inside a longer one is reported as the longer one.
+            self._values = sorted(found, key=lambda value: (-len(value), value))
+        return self._values
 
 
 def mask(value: str) -> str:

@@ -83,7 +83,12 @@ def _exchange_context(exchange: dict[str, Any]) -> dict[str, Any]:
         "data_exchange_url": _text(exchange, "data_exchange_url"),
         "authentication_url": _text(exchange, "authentication_url"),
         "school_years": [str(year) for year in exchange.get("school_years") or []],
-        "service_options": [str(option) for option in exchange.get("service_options") or []],
+        # A preset may say "all" rather than naming the options: the sheet then says to check all.
+        "service_options": [
+            str(option)
+            for option in exchange.get("service_options") or []
+            if str(option).lower() != "all"
+        ],
         "staff_permissions": permissions,
         "assumptions": assumptions,
         "credentials": _credential_sources(exchange.get("credentials") or {}),

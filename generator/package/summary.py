@@ -19,7 +19,7 @@ def _plural(count: int, noun: str) -> str:
 
 
 def summary_line(result: BuildResult, seconds: float) -> str:
-    """E.g. `built 12 districts, 3 unchanged, into dist (60 artifacts, 4.2 s)`."""
+    """E.g. `built 12 districts, 3 unchanged, into dist/ (60 artifacts, 4.2 s)`."""
     if result.project_findings:
         return f"build stopped: {_plural(len(result.project_findings), 'finding')} in the project"
     parts = [f"built {_plural(result.count('built'), 'district')}"]
@@ -28,7 +28,7 @@ def summary_line(result: BuildResult, seconds: float) -> str:
     if failed:
         parts.append(f"{failed} failed")
     artifacts = _plural(result.manifest_artifacts, "artifact")
-    return f"{', '.join(parts)}, into {result.out_dir} ({artifacts}, {seconds:.1f} s)"
+    return f"{', '.join(parts)}, into {result.out_dir}/ ({artifacts}, {seconds:.1f} s)"
 
 
 def build_document(result: BuildResult) -> dict[str, object]:

@@ -222,3 +222,18 @@ def test_a_build_into_a_locked_folder_is_refused_before_writing(tmp_path: Path) 
     with build_lock(out), pytest.raises(Exception, match="another build is writing to"):
         run_build(BuildRequest(project=root, out_dir=out), FAKE_STAGES)
     assert os.listdir(out) == [".lock"]
+
+
+def test_one_districts_secret_in_another_districts_files_stops_that_district_too(
+    tmp_path: Path,
+) -> None:
+    canary = "canary-4kP9zQ2m"
+    districts = {"alpine": f"secret: {canary}\n", "granite": f"<p>{canary}</p>\n"}
+    root = make_project(tmp_path / "p", districts)
+
+    result = run_build(BuildRequest(project=root), FAKE_STAGES)
+
+    assert [o.status for o in result.outcomes] == ["failed", "failed"]
+    granite = result.outcomes[1]
+    assert [f.rule for f in granite.findings] == ["secret-value"]
+    assert canary not in granite.findings[0].message
