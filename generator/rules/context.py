@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 
@@ -18,7 +19,7 @@ class CheckContext:
 
     custom_insertion_points: frozenset[str] = frozenset()
     ignore: frozenset[str] = frozenset()
-    other_query_names: dict[str, str] = field(default_factory=dict)
+    other_query_names: Mapping[str, str] = field(default_factory=dict)
 
     def ignores(self, rule_id: str) -> bool:
         return rule_id in self.ignore or rule_id.split(".", 1)[0] in self.ignore

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_JUNK_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini", ".git", ".svn", ".idea", ".vscode"}
+_BACKUP = re.compile(r"(~|\.bak|\.orig|\.swp|\.swo|\.tmp)$|^#.*#$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -40,3 +42,16 @@ def path_problem(name: str) -> PathProblem | None:
     if any(segment in ("", ".") for segment in segments[:-1]) or segments[-1] == ".":
         return PathProblem("the name has an empty or '.' folder", hostile=False)
     return None
+
+
+def is_junk(path: str) -> bool:
+    """Whether an entry is an operating-system or editor leftover nobody meant to ship."""
+    segments = path.split("/")
+    if segments[0] == "__MACOSX":
+        return True
+    name = segments[-1]
+    if name in _JUNK_NAMES or any(segment in _JUNK_NAMES for segment in segments[:-1]):
+        return True
+    if name.startswith("._") or _BACKUP.search(name):
+        return True
+    return any(segment.startswith(".") and segment not in (".", "..") for segment in segments)

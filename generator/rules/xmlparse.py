@@ -73,7 +73,7 @@ def parse_xml(data: bytes, *, file: str | None = None) -> etree._Element:
         raise _syntax_error(error, file) from None
 
     # Second guard for encodings the byte scan cannot read (UTF-32, EBCDIC).
-    if root.getroottree().docinfo.doctype:
+    if getattr(root.getroottree().docinfo, "doctype", ""):
         raise XmlParseError(_DECLARATION_MESSAGE, kind="unsafe", file=file)
     return root
 
