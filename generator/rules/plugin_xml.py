@@ -76,8 +76,14 @@ def check_plugin_xml(scan: Scan) -> None:
 
     flagged = _check_placeholders(scan, root)
     for issue in schema_issues(root):
-        if issue.key_path not in flagged:
-            scan.report(SCHEMA, PLUGIN_XML, issue.message, line=issue.line, key_path=issue.key_path)
+        if issue.key_path in flagged:
+            continue
+        if issue.element is None:
+            scan.report(SCHEMA, PLUGIN_XML, issue.message, line=issue.line)
+        else:
+            scan.report_at(
+                SCHEMA, PLUGIN_XML, issue.element, issue.message, attribute=issue.attribute
+            )
     for saml in children(root, "saml"):
         _check_saml(scan, saml)
     for ui_contexts in root.iter(f"{{{PLUGIN_NAMESPACE}}}ui_contexts"):

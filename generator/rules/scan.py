@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import re
 
 from lxml import etree
 
@@ -36,6 +37,8 @@ Element = etree._Element
 # A hostile or generated file can repeat one mistake thousands of times; past this many findings
 # of one rule in one file the rest are counted, not listed.
 MAX_FINDINGS_PER_RULE_AND_FILE = 50
+# How many lines above the end of a start tag its beginning may be.
+_LOOK_BACK = 100
 
 
 class Scan:
@@ -49,6 +52,7 @@ class Scan:
         self.findings: list[Finding] = [] if findings is None else findings
         self._xml: dict[str, Element | None] = {}
         self._counts: dict[tuple[Rule, str], int] = {}
+        self._line_cache: dict[str, list[str]] = {}
 
     def rerooted(self, prefix: str) -> Scan:
         """A scan of the files under `prefix` as if they were the plugin root, sharing findings."""
@@ -82,10 +86,41 @@ class Scan:
         *,
         attribute: str | None = None,
     ) -> None:
-        """Report at an element's line, with its key path (and attribute) as the key."""
+        """Report at an element (or one of its attributes), with its key path as the key."""
         if self._admit(rule, path):
-            where = key_path(element, attribute)
-            self._add(rule, path, message, line_of(element), 1, where)
+            line, col = self.locate(path, element, attribute)
+            self._add(rule, path, message, line, col, key_path(element, attribute))
+
+    def locate(self, path: str, element: Element, attribute: str | None = None) -> tuple[int, int]:
+        """The line and column where an element's start tag (or one of its attributes) begins.
+
+        lxml only knows the line where a start tag ends, so look back from there in the text.
+        """
+        end = line_of(element)
+        lines = self._lines(path)
+        if end > len(lines):
+            return end, 1
+        tag = re.compile(rf"<(?:[\w.\-]+:)?{re.escape(local_name(element))}(?=[\s/>]|$)")
+        start = (end, 1)
+        for number in range(end, max(end - _LOOK_BACK, 0), -1):
+            found = list(tag.finditer(lines[number - 1]))
+            if found:
+                start = (number, found[-1].start() + 1)
+                break
+        if attribute is None:
+            return start
+        pattern = re.compile(rf"(?<![\w.:\-]){re.escape(attribute)}\s*=")
+        for number in range(start[0], end + 1):
+            offset = start[1] - 1 if number == start[0] else 0
+            match = pattern.search(lines[number - 1], offset)
+            if match:
+                return number, match.start() + 1
+        return start
+
+    def _lines(self, path: str) -> list[str]:
+        if path not in self._line_cache:
+            self._line_cache[path] = self.text(path).splitlines()
+        return self._line_cache[path]
 
     def _add(
         self, rule: Rule, path: str, message: str, line: int | None, col: int | None, key: str

@@ -11,13 +11,14 @@ from typing import Protocol, cast
 from lxml import etree
 
 from generator.resources import schemas_dir
-from generator.rules.scan import Element, key_path, line_of
+from generator.rules.scan import Element, key_path
 from generator.rules.xmlparse import safe_parser
 
 PLUGIN_NAMESPACE = "http://plugin.powerschool.pearson.com"
 
 _HEAD = re.compile(r"^Element '(?P<element>[^']+)'(?:, attribute '(?P<attribute>[^']+)')?: ")
-_CLARK = re.compile(r"\{[^}]*\}")
+# A namespace in Clark notation, {http://...}name; sets of values use braces too, unlike URIs.
+_CLARK = re.compile(r"\{[A-Za-z][A-Za-z0-9+.\-]*:[^}\s']*\}")
 
 # Remedies for patterns, whose bare regex would tell a reader nothing.
 _PATTERN_HINTS = {
@@ -41,10 +42,14 @@ class _LogEntry(Protocol):
 class SchemaIssue:
     """One schema violation: where it is and what to do about it."""
 
-    line: int
-    key_path: str
-    message: str
+    element: Element | None
     attribute: str | None
+    line: int
+    message: str
+
+    @property
+    def key_path(self) -> str:
+        return key_path(self.element, self.attribute) if self.element is not None else ""
 
 
 @functools.cache
@@ -76,9 +81,7 @@ def schema_issues(root: Element) -> list[SchemaIssue]:
         seen.add((entry.line, name, attribute))
 
         message = humanize(name, attribute, _CLARK.sub("", body))
-        where = key_path(element, attribute) if element is not None else ""
-        line = line_of(element) if element is not None else max(entry.line, 1)
-        issues.append(SchemaIssue(line, where, message, attribute))
+        issues.append(SchemaIssue(element, attribute, max(entry.line, 1), message))
     return issues
 
 
@@ -116,8 +119,12 @@ _REWRITES: list[tuple[re.Pattern[str], str]] = [
         "{what} is '{v}'; use one of {set}, spelled exactly so",
     ),
     (
-        re.compile(r"\[facet '(?:max|min)Inclusive'\] The value '(?P<v>.*)' is (?P<rest>.*)\.$"),
-        "{what} '{v}' is {rest}",
+        re.compile(r"\[facet 'maxInclusive'\] The value '(?P<v>.*)' is greater .*\('(?P<m>.*)'\)"),
+        "{what} is {v}; it must be at most {m}",
+    ),
+    (
+        re.compile(r"\[facet 'minInclusive'\] The value '(?P<v>.*)' is less .*\('(?P<m>.*)'\)"),
+        "{what} is {v}; it must be at least {m}",
     ),
     (
         re.compile(r"The attribute '(?P<a>[^']+)' is required but missing\."),
