@@ -25,7 +25,7 @@ TARGET_REBUILD_RATIO = 0.1
 DISTRICT = """\
 district:
   display_name: District {number}
-  lea_state_number: "{number:04d}"
+  lea_state_number: "{lea:03d}"
   credentials:
     key: {{env: {env}_USIMS_KEY}}
     secret: {{env: {env}_USIMS_SECRET}}
@@ -39,7 +39,7 @@ def make_project(root: Path, districts: int) -> Path:
     (root / "districts" / "sample.yaml").unlink()
     for number in range(1, districts + 1):
         name = f"d{number:04d}"
-        text = DISTRICT.format(number=number, env=name.upper())
+        text = DISTRICT.format(number=number, lea=number % 1000, env=name.upper())
         (root / "districts" / f"{name}.yaml").write_text(text)
     return root
 

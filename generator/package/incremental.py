@@ -53,6 +53,8 @@ class DigestCache:
 def _label(path: Path, root: Path) -> str:
     # Labels relative to the project or the shipped templates keep the digest the same in any
     # checkout, so that shards built on different machines agree.
+    if path.is_relative_to(root) and ".." not in path.parts:
+        return path.relative_to(root).as_posix()
     resolved = path.resolve()
     for base, prefix in ((root, ""), (templates_dir(), "<templates>/")):
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator import __version__
@@ -28,7 +28,15 @@ class Artifact:
     sha256: str
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        # Spelled out rather than dataclasses.asdict, which deep-copies and is slow in bulk.
+        return {
+            "district": self.district,
+            "file": self.file,
+            "plugin": self.plugin,
+            "sha256": self.sha256,
+            "size": self.size,
+            "version": self.version,
+        }
 
 
 def file_sha256(path: Path) -> str:
@@ -66,9 +74,19 @@ def write_manifest(out_dir: Path, artifacts: Iterable[Artifact], mode: int = 0o6
     returns how many artifacts they list."""
     ordered = sorted(artifacts)
     manifest = manifest_bytes(ordered)
-    write_atomic(out_dir / MANIFEST_NAME, manifest, mode)
+    _write_if_changed(out_dir / MANIFEST_NAME, manifest, mode)
 
     entries = [(artifact.file, artifact.sha256) for artifact in ordered]
     entries.append((MANIFEST_NAME, hashlib.sha256(manifest).hexdigest()))
-    write_atomic(out_dir / SUMS_NAME, sums_bytes(entries), mode)
+    _write_if_changed(out_dir / SUMS_NAME, sums_bytes(entries), mode)
     return len(ordered)
+
+
+def _write_if_changed(path: Path, data: bytes, mode: int) -> None:
+    # A build that changed nothing leaves the files, and their modification times, alone.
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    write_atomic(path, data, mode)
