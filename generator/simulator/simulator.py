@@ -82,7 +82,7 @@ class Simulator:
         self._server.http_origin = f"http://{self._url_host()}:{self.port}"
         self._thread = threading.Thread(
             target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.1},
+            kwargs={"poll_interval": 0.05},
             name="psplugin-simulator",
             daemon=True,
         )
