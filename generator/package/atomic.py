@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import logging
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from generator.errors import PspluginError
@@ -33,10 +34,18 @@ def file_mode() -> int:
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Write `data` to `path` so that readers see the old file or the new one, never a part."""
+    write_atomic_chunks(path, [data], mode)
+
+
+def write_atomic_chunks(path: Path, chunks: Iterable[bytes], mode: int = 0o644) -> str:
+    """Like write_atomic, for content made piece by piece; returns the sha256 of what it wrote."""
+    digest = hashlib.sha256()
     fd, temporary = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=f"-{path.name}", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
+            for chunk in chunks:
+                digest.update(chunk)
+                stream.write(chunk)
             stream.flush()
             os.fchmod(stream.fileno(), mode)
             os.fsync(stream.fileno())
@@ -45,6 +54,7 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+    return digest.hexdigest()
 
 
 def fsync_folder(folder: Path) -> None:

@@ -7,10 +7,12 @@ import functools
 import hashlib
 import json
 import logging
+import sys
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator import __version__
 from generator.package.atomic import write_atomic
@@ -104,13 +106,25 @@ def read_state(folder: Path) -> DistrictState | None:
     """The recorded state, or None when there is none or it cannot be trusted."""
     try:
         document = json.loads((folder / STATE_NAME).read_text(encoding="utf-8"))
-        artifacts = tuple(Artifact(**entry) for entry in document["artifacts"])
+        artifacts = tuple(_artifact(entry) for entry in document["artifacts"])
         return DistrictState(str(document["inputs"]), artifacts)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as error:
         log.info("ignoring unreadable build state in %s: %s", folder, error)
         return None
+
+
+def _artifact(entry: dict[str, Any]) -> Artifact:
+    # Interned, because a thousand districts repeat the same plugin name and version.
+    return Artifact(
+        file=str(entry["file"]),
+        district=sys.intern(str(entry["district"])),
+        plugin=sys.intern(str(entry["plugin"])),
+        version=sys.intern(str(entry["version"])),
+        size=int(entry["size"]),
+        sha256=str(entry["sha256"]),
+    )
 
 
 def write_state(folder: Path, state: DistrictState, mode: int = 0o644) -> None:

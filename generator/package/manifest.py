@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator import __version__
-from generator.package.atomic import write_atomic
+from generator.package.atomic import write_atomic_chunks
 
 MANIFEST_NAME = "manifest.json"
 SUMS_NAME = "SHA256SUMS"
 MANIFEST_FORMAT = 1
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Artifact:
     """One file `build` wrote, by its forward-slash path relative to the output folder."""
 
@@ -44,14 +44,16 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
-def manifest_bytes(artifacts: Iterable[Artifact]) -> bytes:
-    """The manifest: artifacts sorted by file, and nothing that changes from run to run."""
-    document = {
-        "format": MANIFEST_FORMAT,
-        "generator": f"psplugin {__version__}",
-        "artifacts": [artifact.as_dict() for artifact in sorted(artifacts)],
-    }
-    return (json.dumps(document, indent=2, sort_keys=True) + "\n").encode("utf-8")
+def manifest_chunks(artifacts: Sequence[Artifact]) -> Iterator[bytes]:
+    """The manifest, one artifact per line, sorted by file; nothing in it changes from run to
+    run. Written piece by piece, so that thousands of districts need no large buffer."""
+    yield b'{\n  "artifacts": [\n'
+    last = len(artifacts) - 1
+    for position, artifact in enumerate(artifacts):
+        line = json.dumps(artifact.as_dict(), sort_keys=True)
+        yield f"    {line}{'' if position == last else ','}\n".encode()
+    footer = f'  ],\n  "format": {MANIFEST_FORMAT},\n  "generator": "psplugin {__version__}"\n}}\n'
+    yield footer.encode()
 
 
 def _sums_line(digest: str, name: str) -> str:
@@ -63,30 +65,38 @@ def _sums_line(digest: str, name: str) -> str:
     return f"{digest}  {name}\n"
 
 
-def sums_bytes(entries: Iterable[tuple[str, str]]) -> bytes:
+def sums_chunks(entries: Iterable[tuple[str, str]]) -> Iterator[bytes]:
     """SHA256SUMS for (file, sha256) pairs, in the text format `sha256sum -c` reads."""
-    lines = [_sums_line(digest, name) for name, digest in sorted(entries)]
-    return "".join(lines).encode("utf-8")
+    for name, digest in sorted(entries):
+        yield _sums_line(digest, name).encode("utf-8")
 
 
 def write_manifest(out_dir: Path, artifacts: Iterable[Artifact], mode: int = 0o644) -> int:
     """Write manifest.json, then SHA256SUMS covering the artifacts and the manifest itself;
     returns how many artifacts they list."""
     ordered = sorted(artifacts)
-    manifest = manifest_bytes(ordered)
-    _write_if_changed(out_dir / MANIFEST_NAME, manifest, mode)
+    manifest_path = out_dir / MANIFEST_NAME
+    manifest_digest = _write_if_changed(manifest_path, lambda: manifest_chunks(ordered), mode)
 
     entries = [(artifact.file, artifact.sha256) for artifact in ordered]
-    entries.append((MANIFEST_NAME, hashlib.sha256(manifest).hexdigest()))
-    _write_if_changed(out_dir / SUMS_NAME, sums_bytes(entries), mode)
+    entries.append((MANIFEST_NAME, manifest_digest))
+    _write_if_changed(out_dir / SUMS_NAME, lambda: sums_chunks(entries), mode)
     return len(ordered)
 
 
-def _write_if_changed(path: Path, data: bytes, mode: int) -> None:
-    # A build that changed nothing leaves the files, and their modification times, alone.
+def _write_if_changed(path: Path, chunks: Callable[[], Iterable[bytes]], mode: int) -> str:
+    """Write the file unless it already holds exactly these bytes; returns their sha256.
+
+    A build that changed nothing thus leaves the files, and their modification times, alone.
+    """
+    expected = hashlib.sha256()
+    size = 0
+    for chunk in chunks():
+        expected.update(chunk)
+        size += len(chunk)
     try:
-        if path.read_bytes() == data:
-            return
+        if path.stat().st_size == size and file_sha256(path) == expected.hexdigest():
+            return expected.hexdigest()
     except OSError:
         pass
-    write_atomic(path, data, mode)
+    return write_atomic_chunks(path, chunks(), mode)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.package.manifest import Artifact, sums_bytes, write_manifest
+from generator.package.manifest import Artifact, sums_chunks, write_manifest
 
 
 def _artifact(out_dir: Path, file: str, content: bytes) -> Artifact:
@@ -20,6 +20,16 @@ def _artifact(out_dir: Path, file: str, content: bytes) -> Artifact:
     district = file.split("/")[0]
     digest = hashlib.sha256(content).hexdigest()
     return Artifact(file, district, "USIMS Student Backpack", "1.0.0", len(content), digest)
+
+
+def test_an_unchanged_manifest_is_not_rewritten(tmp_path: Path) -> None:
+    alpine = _artifact(tmp_path, "alpine/x.zip", b"a")
+    write_manifest(tmp_path, [alpine])
+    before = (tmp_path / "manifest.json").stat().st_ino
+
+    write_manifest(tmp_path, [alpine])
+
+    assert (tmp_path / "manifest.json").stat().st_ino == before
 
 
 def test_manifest_lists_artifacts_sorted_whatever_the_order_given(tmp_path: Path) -> None:
@@ -75,4 +85,4 @@ def test_sha256sum_checks_the_folder(tmp_path: Path) -> None:
 
 
 def test_names_with_a_backslash_are_escaped_as_sha256sum_expects() -> None:
-    assert sums_bytes([("a\\b", "00")]) == b"\\00  a\\\\b\n"
+    assert b"".join(sums_chunks([("a\\b", "00")])) == b"\\00  a\\\\b\n"
