@@ -193,7 +193,7 @@ class EdFiApi:
             return edfi_error(self.profile, 404, "The requested resource could not be found.")
         if entry.district is not district:
             return self._forbidden()
-        return json_response(200, entry.document)
+        return Response(200, entry.body)
 
     def _collection(self, request: Request, route: Route, district: District) -> Response:
         filters = fold_filters(request.query)
@@ -205,7 +205,7 @@ class EdFiApi:
             return self._forbidden()
         selection = self.catalog.select(route.resource, district, filters, offset, limit)
         headers = {"Total-Count": str(selection.total)} if count else {}
-        return json_response(200, selection.rows, headers=headers)
+        return Response(200, selection.json(), headers=headers)
 
     def _paging(self, filters: dict[str, str]) -> tuple[int, int, bool] | Response:
         """Offset, limit and totalCount from the query, within the version's bounds."""

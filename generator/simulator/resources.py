@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -127,24 +128,30 @@ def _filter_fields(document: Document) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Entry:
+    """A document, the district whose key sees it, its query-able fields and its JSON, made once."""
+
     district: District
     document: Document
     fields: Mapping[str, str]
+    body: bytes
 
 
 @dataclass(frozen=True)
 class Selection:
-    """The answer to a collection query: the rows on the page and how many matched in all."""
+    """The answer to a collection query: the entries on the page and how many matched in all."""
 
-    rows: list[Document]
+    entries: list[Entry]
     total: int
+
+    def json(self) -> bytes:
+        return b"[" + b",".join(entry.body for entry in self.entries) + b"]"
 
 
 class Catalog:
     """Every district's documents, each tagged with the district whose key may see it."""
 
     def __init__(self, data: ExchangeData) -> None:
-        self._entries: dict[str, list[Entry]] = {name: [] for name in RESOURCES}
+        self._entries: dict[tuple[str, str], list[Entry]] = {}
         self._edorg_owner: dict[str, District] = {}
         for district in data.districts:
             self._add("localEducationAgencies", district, lea_document(district))
@@ -156,12 +163,14 @@ class Catalog:
                 self._add("students", district, student_document(student))
         self._by_id = {
             entry.document["id"]: (resource, entry)
-            for resource, entries in self._entries.items()
+            for (resource, _), entries in self._entries.items()
             for entry in entries
         }
 
     def _add(self, resource: str, district: District, document: Document) -> None:
-        self._entries[resource].append(Entry(district, document, _filter_fields(document)))
+        body = json.dumps(document, separators=(",", ":")).encode()
+        entry = Entry(district, document, _filter_fields(document), body)
+        self._entries.setdefault((resource, district.name), []).append(entry)
 
     def foreign_edorg(self, district: District, filters: Mapping[str, str]) -> str | None:
         """An education organization id in the filters that belongs to another district, if any."""
@@ -182,14 +191,18 @@ class Catalog:
     ) -> Selection:
         """The documents of `resource` the district's key sees that match every known filter."""
         known = {name: value for name, value in filters.items() if name not in PAGING_PARAMETERS}
+        entries = self._entries.get((resource, district.name), [])
         # A parameter the resource has no property for is ignored, as the ODS/API ignores it.
-        matched = [
-            entry.document
-            for entry in self._entries[resource]
-            if entry.district is district
-            and all(entry.fields.get(name, value) == value for name, value in known.items())
-        ]
-        return Selection(rows=matched[offset : offset + limit], total=len(matched))
+        matched = (
+            [
+                entry
+                for entry in entries
+                if all(entry.fields.get(name, value) == value for name, value in known.items())
+            ]
+            if known
+            else entries
+        )
+        return Selection(entries=matched[offset : offset + limit], total=len(matched))
 
     def by_id(self, resource: str, resource_id: str) -> Entry | None:
         found = self._by_id.get(resource_id)
