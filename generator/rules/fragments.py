@@ -86,13 +86,13 @@ def _check_fragment(scan: Scan, path: str) -> None:
     fragment = parse_fragment_name(filename, scan.context.custom_insertion_points)
     if fragment is None:
         return
-    if not fragment.page or not fragment.name:
+    problem = _name_problem(fragment)
+    if problem:
         scan.report(
             FRAGMENT_NAME,
             path,
-            f"{filename} lacks a {'page' if not fragment.page else 'fragment name'}: name it "
-            f"<page>.<fragment name>.{fragment.insertion_point}.txt, e.g. "
-            f"home.my_notice.{fragment.insertion_point}.txt",
+            f"{filename} {problem}: name it <page>.<fragment name>.{fragment.insertion_point}.txt, "
+            f"e.g. home.my_notice.{fragment.insertion_point}.txt beside home.html",
         )
     elif not fragment.standard and fragment.insertion_point not in (
         scan.context.custom_insertion_points
@@ -105,6 +105,16 @@ def _check_fragment(scan: Scan, path: str) -> None:
             "~[cust.insertion_point:NAME;DEFAULT], declare it, otherwise the fragment never shows",
         )
     _check_document_tags(scan, path)
+
+
+def _name_problem(fragment: FragmentName) -> str | None:
+    if not fragment.page:
+        return "does not name the page it targets"
+    if not fragment.name:
+        return "has no fragment name"
+    if "" in fragment.name.split("."):
+        return "has an empty part between dots"
+    return None
 
 
 def _check_document_tags(scan: Scan, path: str) -> None:

@@ -16,9 +16,9 @@ from generator.tree import PluginTree
 
 PLUGINS = Path(__file__).resolve().parents[2] / "data" / "plugins"
 
-# A change to one file of the good plugin: new text, None to delete it, or (old, new) to replace
-# a piece of its text (the piece must be there, so a fixture edit cannot silently void a test).
-Change = str | bytes | None | tuple[str, str]
+# A change to one file of the good plugin: new text, None to delete it, or (old, new) pairs that
+# replace pieces of its text (each piece must be there, so a fixture edit cannot void a test).
+Change = str | bytes | None | tuple[str, str] | list[tuple[str, str]]
 Changes = Mapping[str, Change]
 
 
@@ -40,11 +40,12 @@ def edited(changes: Changes, base: PluginTree | None = None) -> PluginTree:
     for path, change in changes.items():
         if change is None:
             del files[path]
-        elif isinstance(change, tuple):
-            old, new = change
+        elif isinstance(change, tuple | list):
             text = files[path].decode("utf-8")
-            assert old in text, f"{old!r} is not in {path}"
-            files[path] = text.replace(old, new).encode("utf-8")
+            for old, new in [change] if isinstance(change, tuple) else change:
+                assert old in text, f"{old!r} is not in {path}"
+                text = text.replace(old, new)
+            files[path] = text.encode("utf-8")
         else:
             files[path] = change.encode("utf-8") if isinstance(change, str) else change
     return PluginTree(files, origin=tree.origin, separator=tree.separator)

@@ -10,9 +10,14 @@ from generator.rules import check_tree
 from generator.tree import PluginTree
 
 QUERIES = "queries_root/backpack.named_queries.xml"
+# The good plugin moved into a folder, as when a folder is zipped instead of its contents.
+NESTED: Changes = {path: None for path in good_tree().files} | {
+    f"Backpack/{path}": data for path, data in good_tree().files.items()
+}
 
 FAILING = [
     pytest.param({"plugin.xml": None}, "layout.no-plugin-xml", id="no-plugin-xml"),
+    pytest.param(NESTED, "layout.nested-root", id="nested-root"),
     pytest.param({"../evil.txt": "x"}, "layout.unsafe-path", id="parent-dir"),
     pytest.param({"/etc/cron.d/x": "x"}, "layout.unsafe-path", id="absolute"),
     pytest.param({"C:/temp/x.txt": "x"}, "layout.unsafe-path", id="drive-letter"),
