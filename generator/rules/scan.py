@@ -107,7 +107,8 @@ class Scan:
             if found:
                 start = (number, found[-1].start() + 1)
                 break
-        if attribute is None:
+        # A missing attribute has no place of its own; the start tag is where to add it.
+        if attribute is None or element.get(attribute) is None:
             return start
         pattern = re.compile(rf"(?<![\w.:\-]){re.escape(attribute)}\s*=")
         for number in range(start[0], end + 1):
