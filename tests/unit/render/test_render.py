@@ -139,9 +139,9 @@ def test_message_keys_are_escaped_for_java_properties(project: Path) -> None:
 
     rendered = render_district(load_project(project), "sample")
 
-    assert (
-        rendered.tree.files["MessageKeys/T.US_en.properties"] == b"a.key=Caf\\u00e9 = ok\\nline\n"
-    )
+    lines = rendered.tree.files["MessageKeys/T.US_en.properties"].splitlines()
+    assert b"a.key=Caf\\u00e9 = ok\\nline" in lines
+
 
 
 def test_a_template_error_names_the_template_not_the_values(project: Path) -> None:
