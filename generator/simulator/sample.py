@@ -37,14 +37,13 @@ def _student(unique_id: str, school: School, first: str, last: str, born: str) -
 
 
 def sample_data() -> ExchangeData:
-    """Alpine (30 schools, two school years), Granite (12 schools) and a one-campus charter."""
-    alpine_schools = _schools(4901, "Timpanogos", elementary=20, junior=6, high=4)
-    granite_schools = _schools(4918, "Oquirrh", elementary=8, junior=2, high=2)
-    charter_schools = (
-        School(4985001, "Wasatch Peak Academy", ELEMENTARY + SECONDARY),
-        School(4985002, "Wasatch Peak Academy High", HIGH),
-    )
-    alpine = District(
+    """Alpine (30 schools, two school years), Granite (12 schools) and a two-campus charter."""
+    return ExchangeData(districts=(_alpine(), _granite(), _charter()), auth=AuthSettings())
+
+
+def _alpine() -> District:
+    schools = _schools(4901, "Timpanogos", elementary=20, junior=6, high=4)
+    return District(
         name="alpine",
         lea_state_number="01",
         local_education_agency_id=4901,
@@ -52,15 +51,19 @@ def sample_data() -> ExchangeData:
         key="alpine-sim-key",
         secret="alpine-sim-secret-not-real",
         school_years=(2025, 2026),
-        schools=alpine_schools,
+        schools=schools,
         students=(
-            _student("9000000101", alpine_schools[0], "Avery", "Sample", "2017-03-14"),
-            _student("9000000102", alpine_schools[4], "Jordan", "Example", "2015-11-02"),
-            _student("9000000103", alpine_schools[22], "Riley", "Placeholder", "2011-06-30"),
-            _student("9000000104", alpine_schools[29], "Quinn", "Fixture", "2008-01-09"),
+            _student("9000000101", schools[0], "Avery", "Sample", "2017-03-14"),
+            _student("9000000102", schools[4], "Jordan", "Example", "2015-11-02"),
+            _student("9000000103", schools[22], "Riley", "Placeholder", "2011-06-30"),
+            _student("9000000104", schools[29], "Quinn", "Fixture", "2008-01-09"),
         ),
     )
-    granite = District(
+
+
+def _granite() -> District:
+    schools = _schools(4918, "Oquirrh", elementary=8, junior=2, high=2)
+    return District(
         name="granite",
         lea_state_number="18",
         local_education_agency_id=4918,
@@ -68,14 +71,21 @@ def sample_data() -> ExchangeData:
         key="granite-sim-key",
         secret="granite-sim-secret-not-real",
         school_years=(2026,),
-        schools=granite_schools,
+        schools=schools,
         students=(
-            _student("9000000201", granite_schools[1], "Morgan", "Testcase", "2016-08-21"),
-            _student("9000000202", granite_schools[9], "Casey", "Mockup", "2012-02-17"),
-            _student("9000000203", granite_schools[11], "Taylor", "Dummy", "2009-05-05"),
+            _student("9000000201", schools[1], "Morgan", "Testcase", "2016-08-21"),
+            _student("9000000202", schools[9], "Casey", "Mockup", "2012-02-17"),
+            _student("9000000203", schools[11], "Taylor", "Dummy", "2009-05-05"),
         ),
     )
-    charter = District(
+
+
+def _charter() -> District:
+    schools = (
+        School(4985001, "Wasatch Peak Academy", ELEMENTARY + SECONDARY),
+        School(4985002, "Wasatch Peak Academy High", HIGH),
+    )
+    return District(
         name="wasatch-peak",
         lea_state_number="7A",
         local_education_agency_id=4985,
@@ -83,11 +93,10 @@ def sample_data() -> ExchangeData:
         key="wasatch-peak-sim-key",
         secret="wasatch-peak-sim-secret-not-real",
         school_years=(2026,),
-        schools=charter_schools,
+        schools=schools,
         students=(
-            _student("9000000301", charter_schools[0], "Harper", "Standin", "2014-10-12"),
-            _student("9000000302", charter_schools[1], "Rowan", "Prototype", "2009-12-01"),
+            _student("9000000301", schools[0], "Harper", "Standin", "2014-10-12"),
+            _student("9000000302", schools[1], "Rowan", "Prototype", "2009-12-01"),
         ),
         charter=True,
     )
-    return ExchangeData(districts=(alpine, granite, charter), auth=AuthSettings())

@@ -21,6 +21,7 @@ from generator.simulator.tls import TlsProvider
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
+DRAIN_LIMIT = 1024 * 1024
 IDLE_TIMEOUT = 30.0
 HANDSHAKE_TIMEOUT = 10.0
 # A hung request gives up on its own after this long, so a forgotten client cannot pin a thread.
@@ -187,8 +188,11 @@ class ExchangeHandler(BaseHTTPRequestHandler):
         except ValueError:
             length = -1
         if not 0 <= length <= MAX_BODY_BYTES:
-            # The body is left unread, so the connection cannot carry another request.
+            # Closing on unread bytes makes the kernel reset the connection before the client has
+            # read the 413, so a body of moderate size is read and dropped first.
             self.close_connection = True
+            if 0 < length <= DRAIN_LIMIT:
+                self.rfile.read(length)
             return json_response(413, {"message": f"Bodies are limited to {MAX_BODY_BYTES} bytes."})
         body = self.rfile.read(length) if length else b""
         return Request.parse(self.command, self.path, dict(self.headers.items()), body)

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
+import logging
 import os
 import ssl
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING
 
 from generator.errors import PspluginError
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePrivateKey
-    from cryptography.x509 import Certificate, Name
+    from cryptography.x509 import Certificate, CertificateBuilder, Name
+
+logger = logging.getLogger(__name__)
 
 WRONG_HOST = "wrong-host.invalid"
 INSTALL_TIP = "pip install 'psplugin[tls]'"
@@ -39,29 +41,28 @@ class CertificateSet:
     wrong_host: KeyPair
 
 
-def _cryptography() -> ModuleType:
+def _require_cryptography() -> None:
+    """Fail with the install hint when the optional `cryptography` package is missing."""
     try:
-        import cryptography.x509
+        import cryptography.x509  # noqa: F401
     except ImportError:
         raise PspluginError(
             "generating a TLS certificate needs the 'cryptography' package, which is not installed",
             tip=f"{INSTALL_TIP}, or give your own certificate with --cert FILE --key FILE",
         ) from None
-    return cryptography.x509
 
 
 def generate_certificates(directory: Path, hosts: Sequence[str]) -> CertificateSet:
     """Write a CA, a server certificate for `hosts`, a self-signed one and one for another host."""
-    _cryptography()
+    _require_cryptography()
+    from cryptography import x509
     from cryptography.hazmat.primitives.asymmetric import ec
-
-    directory.mkdir(parents=True, exist_ok=True)
     from cryptography.x509.oid import NameOID
 
     def name(common_name: str) -> Name:
-        from cryptography import x509
-
         return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+
+    directory.mkdir(parents=True, exist_ok=True)
 
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_cert = _certificate(
@@ -104,7 +105,6 @@ def _certificate(
 ) -> Certificate:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
-    from cryptography.x509.oid import ExtendedKeyUsageOID
 
     now = datetime.datetime.now(datetime.UTC)
     builder = (
@@ -122,31 +122,41 @@ def _certificate(
             critical=False,
         )
     )
-    if is_ca:
-        usage = x509.KeyUsage(
-            digital_signature=True,
-            content_commitment=False,
-            key_encipherment=False,
-            data_encipherment=False,
-            key_agreement=False,
-            key_cert_sign=True,
-            crl_sign=True,
-            encipher_only=False,
-            decipher_only=False,
-        )
-        builder = builder.add_extension(usage, critical=True)
-    else:
-        names: list[x509.GeneralName] = []
-        for host in hosts:
-            try:
-                names.append(x509.IPAddress(ipaddress.ip_address(host)))
-            except ValueError:
-                names.append(x509.DNSName(host))
-        builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
-        builder = builder.add_extension(
-            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
-        )
+    builder = _ca_extensions(builder) if is_ca else _server_extensions(builder, hosts)
     return builder.sign(issuer_key, hashes.SHA256())
+
+
+def _ca_extensions(builder: CertificateBuilder) -> CertificateBuilder:
+    from cryptography import x509
+
+    usage = x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=False,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=True,
+        crl_sign=True,
+        encipher_only=False,
+        decipher_only=False,
+    )
+    return builder.add_extension(usage, critical=True)
+
+
+def _server_extensions(builder: CertificateBuilder, hosts: Sequence[str]) -> CertificateBuilder:
+    from cryptography import x509
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    names: list[x509.GeneralName] = []
+    for host in hosts:
+        try:
+            names.append(x509.IPAddress(ipaddress.ip_address(host)))
+        except ValueError:
+            names.append(x509.DNSName(host))
+    builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
+    return builder.add_extension(
+        x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
+    )
 
 
 def _write_pem(path: Path, cert: Certificate) -> None:
@@ -212,8 +222,14 @@ class TlsProvider:
                 }
 
     def context_for(self, faults: frozenset[str]) -> ssl.SSLContext:
+        """For one handshake: a bad certificate if a fault hit it, else the good one."""
         for name in ("self-signed-cert", "wrong-host-cert"):
             if name in faults:
-                self.prepare_bad_certificates()
+                try:
+                    self.prepare_bad_certificates()
+                except PspluginError as error:
+                    # Set while running, without cryptography: serve the good certificate.
+                    logger.warning("cannot apply the %s fault: %s", name, error)
+                    return self.context
                 return self._bad[name]
         return self.context

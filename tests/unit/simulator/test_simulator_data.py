@@ -231,3 +231,15 @@ def test_json_syntax_errors_carry_line_and_column(tmp_path: Path) -> None:
 def test_a_missing_file_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read"):
         load_data(tmp_path / "absent.yaml")
+
+
+def test_the_documented_example_file_loads(tmp_path: Path) -> None:
+    docs = Path(__file__).resolve().parents[3] / "docs" / "simulator.md"
+    example = docs.read_text(encoding="utf-8").split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.yaml"
+    path.write_text(example)
+
+    data = load_data(path)
+
+    assert data.auth.scope == "https://usimssim.onmicrosoft.com/sis-api/.default"
+    assert data.districts[0].school_years == (2025, 2026)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import time
 
 import pytest
@@ -192,3 +193,10 @@ def test_token_and_bearer_flow_survives_every_fault_being_cleared(sim: Simulator
     token = b2c_token(sim, sim.districts["alpine"])
     assert get_data(sim, "schools", token, limit=1).status_code == 200
     assert requests.get(sim.data_url(2026, "schools"), headers=bearer(token), timeout=5).ok
+
+
+def test_a_content_length_that_is_not_a_number_is_refused(sim: Simulator) -> None:
+    with socket.create_connection(("127.0.0.1", sim.port), timeout=5) as stream:
+        stream.sendall(b"POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Length: lots\r\n\r\n")
+        answer = stream.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 413 ")
