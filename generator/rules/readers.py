@@ -231,14 +231,15 @@ def read_folder(path: str | Path, limits: ReadLimits | None = None) -> ReadResul
     """Read a plugin folder into a tree; symbolic links are reported and never followed."""
     root = Path(path)
     reader = _Reader(PluginTree(origin=str(root), separator="/"), limits or ReadLimits())
-    for directory, folders, files in os.walk(root, followlinks=False, onerror=None):
+    # os.walk lists links to folders among the folders but, without followlinks, never enters
+    # them; they are read as entries so that they get reported.
+    for directory, folders, files in os.walk(root, followlinks=False):
         folders[:] = sorted(name for name in folders if name not in _VCS_FOLDERS)
         for name in [*sorted(files), *folders]:
             full = Path(directory, name)
             relative = full.relative_to(root).as_posix()
             if not _read_folder_entry(reader, full, relative) or reader.stopped:
                 return reader.finish()
-        folders[:] = [name for name in folders if not Path(directory, name).is_symlink()]
     return reader.finish()
 
 

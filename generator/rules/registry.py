@@ -16,10 +16,6 @@ class Rule:
     description: str
     severity: Severity = Severity.ERROR
 
-    @property
-    def family(self) -> str:
-        return self.id.split(".", 1)[0]
-
 
 _RULES: dict[str, Rule] = {}
 

@@ -7,9 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from rules_helpers import check, rules_of
 
 from generator.findings import Severity
-from generator.rules import all_rules, get_rule
+from generator.rules import CheckContext, all_rules, get_rule
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "rules.md"
 CASE_MODULES = (
@@ -70,3 +71,19 @@ def test_docs_give_each_rule_its_severity() -> None:
 @pytest.mark.parametrize("table", ["FAILING", "PASSING"])
 def test_every_rule_has_a_failing_and_a_passing_case(table: str) -> None:
     assert rule_ids() - case_rules(table) == set()
+
+
+@pytest.mark.parametrize(
+    ("ignore", "left"),
+    [
+        pytest.param(frozenset(), ["layout.ignored-entry", "layout.junk"], id="nothing"),
+        pytest.param(frozenset({"layout.junk"}), ["layout.ignored-entry"], id="one-rule"),
+        pytest.param(frozenset({"layout"}), [], id="family"),
+        pytest.param(
+            frozenset({"layout.ju"}), ["layout.ignored-entry", "layout.junk"], id="no-prefix-match"
+        ),
+    ],
+)
+def test_context_ignores_rules_and_families(ignore: frozenset[str], left: list[str]) -> None:
+    changes = {"notes/todo.txt": "x", "web_root/.DS_Store": b"\x00"}
+    assert sorted(rules_of(check(changes, CheckContext(ignore=ignore)))) == left
