@@ -24,7 +24,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
+from typing import Any
 from urllib.parse import urlsplit
 
 # The simulator checks a token, routes, filters and serialises; a fixed-body server does none of
@@ -75,7 +77,7 @@ def serve_baseline(size: int) -> None:
 
 
 @contextmanager
-def child(args: list[str]) -> Iterator[dict[str, object]]:
+def child(args: list[str]) -> Iterator[dict[str, Any]]:
     """A server in a child process; yields the JSON object on its first line of output."""
     process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
@@ -111,7 +113,12 @@ def read_response(stream: socket.socket, buffer: bytearray) -> bytes:
 
 
 def client_process(
-    target: Target, threads: int, per_client: int, seconds: float, start: Event, results: object
+    target: Target,
+    threads: int,
+    per_client: int,
+    seconds: float,
+    start: Event,
+    results: Queue[tuple[int, int]],
 ) -> None:
     request = target.request_bytes()
     counts: list[tuple[int, int]] = []
@@ -138,14 +145,14 @@ def client_process(
         worker.start()
     for worker in workers:
         worker.join()
-    results.put((sum(c[0] for c in counts), sum(c[1] for c in counts)))  # type: ignore[attr-defined]
+    results.put((sum(c[0] for c in counts), sum(c[1] for c in counts)))
 
 
 def measure(target: Target, clients: int, processes: int, requests: int, seconds: float) -> float:
     """Requests per second over all clients, from the common start to the last answer."""
     context = multiprocessing.get_context("spawn")
     start = context.Event()
-    results = context.Queue()
+    results: Queue[tuple[int, int]] = context.Queue()
     per_client = max(1, requests // clients)
     shares = [
         clients // processes + (1 if i < clients % processes else 0) for i in range(processes)
@@ -162,7 +169,7 @@ def measure(target: Target, clients: int, processes: int, requests: int, seconds
     time.sleep(1.0)  # every client connected and waiting on the start event
     began = time.monotonic()
     start.set()
-    outcomes = [results.get(timeout=seconds + 60) for _ in workers]
+    outcomes: list[tuple[int, int]] = [results.get(timeout=seconds + 60) for _ in workers]
     elapsed = time.monotonic() - began
     for worker in workers:
         worker.join()
@@ -173,11 +180,11 @@ def measure(target: Target, clients: int, processes: int, requests: int, seconds
     return done / elapsed
 
 
-def simulator_target(info: dict[str, object]) -> tuple[Target, int]:
+def simulator_target(info: dict[str, Any]) -> tuple[Target, int]:
     """The schools page of the first district, with a fresh token, and the size of its body."""
     import requests
 
-    district = info["districts"][0]  # type: ignore[index]
+    district = info["districts"][0]
     token = requests.post(
         str(info["token_url"]),
         data={

@@ -88,7 +88,7 @@ def test_json_start_line_then_requests_then_sigterm_exits_zero() -> None:
         root = requests.get(f"{info['data_exchange_url']}/", timeout=5).json()
         schools = requests.get(
             f"{info['data_exchange_url']}/data/v3/2026/ed-fi/schools",
-            params={"limit": 0, "totalCount": "true"},
+            params={"limit": "0", "totalCount": "true"},
             headers={"Authorization": f"Bearer {token}"},
             timeout=5,
         )

@@ -50,7 +50,7 @@ def get_data(
     resource: str,
     token: str,
     school_year: int | str = 2026,
-    **params: object,
+    **params: str | int,
 ) -> requests.Response:
     return requests.get(
         sim.data_url(school_year, resource), params=params, headers=bearer(token), timeout=5

@@ -88,7 +88,7 @@ def test_the_edfi_token_endpoint_answers_in_the_edfi_shape(any_sim: Simulator) -
             }
         },
     ):
-        response = requests.post(any_sim.edfi_oauth_url, timeout=5, **credentials)  # type: ignore[arg-type]
+        response = requests.post(any_sim.edfi_oauth_url, timeout=5, **credentials)
         body = response.json()
         assert response.status_code == 200
         assert set(body) == {"access_token", "expires_in", "token_type"}
@@ -197,7 +197,7 @@ def test_total_count_comes_as_a_header(sim: Simulator) -> None:
         pytest.param({"totalCount": "yes"}, id="total-count"),
     ],
 )
-def test_paging_out_of_bounds_is_400(any_sim: Simulator, params: dict[str, object]) -> None:
+def test_paging_out_of_bounds_is_400(any_sim: Simulator, params: dict[str, str | int]) -> None:
     token = b2c_token(any_sim, any_sim.districts["alpine"])
     response = get_data(any_sim, "schools", token, **params)
     assert response.status_code == 400
@@ -233,7 +233,7 @@ def test_schools_of_the_lea_filter_by_natural_key(sim: Simulator) -> None:
     ],
 )
 def test_asking_for_another_leas_data_is_403(
-    any_sim: Simulator, resource: str, params: dict[str, object]
+    any_sim: Simulator, resource: str, params: dict[str, str | int]
 ) -> None:
     token = b2c_token(any_sim, any_sim.districts["granite"])
     response = get_data(any_sim, resource, token, **params)
@@ -319,3 +319,19 @@ def test_writes_are_not_served(sim: Simulator) -> None:
     )
     assert response.status_code == 405
     assert response.headers["Allow"] == "GET"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        pytest.param("POST", "/", "GET", id="root"),
+        pytest.param("GET", "/oauth/token", "POST", id="token"),
+    ],
+)
+def test_discovery_and_token_take_one_method_each(
+    any_sim: Simulator, method: str, path: str, allow: str
+) -> None:
+    response = requests.request(method, any_sim.data_exchange_url + path, timeout=5)
+    assert response.status_code == 405
+    assert response.headers["Allow"] == allow
+    assert error_text(any_sim, response)
