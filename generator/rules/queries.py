@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from generator.findings import Severity
+from generator.rules.context import CheckContext
 from generator.rules.query_sql import check_sql
 from generator.rules.registry import define_rule
 from generator.rules.scan import (
@@ -17,6 +18,7 @@ from generator.rules.scan import (
     namespace,
     text_of,
 )
+from generator.tree import PluginTree
 
 STRUCTURE = define_rule(
     "query.structure",
@@ -107,6 +109,22 @@ def check_named_queries(scan: Scan) -> None:
             _check_query(scan, path, query, defined)
             if granted is not None:
                 _check_access_request(scan, path, query, granted)
+
+
+def defined_query_names(tree: PluginTree) -> dict[str, str]:
+    """The PowerQuery names a plugin defines, each with where (`file:line`): what `lint` passes
+    on as `CheckContext.other_query_names` when it checks several plugins together."""
+    scan = Scan(tree, CheckContext(ignore=frozenset({"xml"})))
+    names: dict[str, str] = {}
+    for path in scan.under(QUERIES_ROOT):
+        root = scan.xml(path) if path.endswith(QUERIES_SUFFIX) else None
+        if root is None or local_name(root) != "queries":
+            continue
+        for query in children(root, "query"):
+            name = query.get("name")
+            if name and name not in names:
+                names[name] = f"{tree.display(path)}:{line_of(query)}"
+    return names
 
 
 def _oauth_access_request(scan: Scan) -> set[tuple[str, str]] | None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from rules_helpers import Changes, check, findings_of, rules_of
+from rules_helpers import Changes, check, edited, findings_of, good_tree, rules_of
 
 from generator.findings import Severity
-from generator.rules import CheckContext
+from generator.rules import CheckContext, check_tree
+from generator.rules.queries import defined_query_names
 
 Q = "queries_root/backpack.named_queries.xml"
 SECOND = "queries_root/more.named_queries.xml"
@@ -284,3 +285,15 @@ def test_second_query_gets_an_indexed_key_path() -> None:
     changes = {Q: [("</queries>", extra + "</queries>"), (NAME_ATTR, 'name="x.y"')]}
     keys = [f.key_path for f in findings_of("query.name-parts", check(changes))]
     assert keys == ["queries.query[1].@name"]
+
+
+def test_query_names_of_one_plugin_feed_the_check_of_another() -> None:
+    names = defined_query_names(good_tree())
+    assert names == {NAME: f"good/{Q}:3"}
+
+    other = edited({}, base=good_tree())
+    other.origin = "attendance"
+    findings = check_tree(other, CheckContext(other_query_names=names))
+    [finding] = findings_of("query.name-unique", findings)
+    assert finding.file == f"attendance/{Q}"
+    assert f"good/{Q}:3" in finding.message
