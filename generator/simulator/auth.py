@@ -14,6 +14,8 @@ B2C_TOKEN_TTL = 3600
 DISCOVERY = ("v2.0", ".well-known", "openid-configuration")
 TOKEN = ("oauth2", "v2.0", "token")
 KEYS = ("discovery", "v2.0", "keys")
+# Paths that start with these right after the tenant name the policy in `?p=` instead.
+POLICY_FREE_ROOTS = {"v2.0", "oauth2", "discovery"}
 
 # What the simulator answers for a fault that imitates trouble at B2C itself.
 FAILURES = {
@@ -76,18 +78,7 @@ class B2CAuthority:
         )
 
     def handle(self, request: Request, *, expired_token: bool = False) -> Response:
-        segments = [part for part in request.path.split("/") if part]
-        tenant = segments[0][: -len(".onmicrosoft.com")]
-        rest = segments[1:]
-        if rest and tuple(part.lower() for part in rest[:1]) in (
-            ("v2.0",),
-            ("oauth2",),
-            ("discovery",),
-        ):
-            policy = request.param_folded("p") or ""
-        else:
-            policy, rest = (rest[0], rest[1:]) if rest else ("", [])
-
+        tenant, policy, rest = _tenant_policy_rest(request)
         if (
             tenant.lower() != self.settings.tenant.lower()
             or policy.lower() != self.settings.policy.lower()
@@ -96,8 +87,7 @@ class B2CAuthority:
                 404,
                 "invalid_request",
                 90022,
-                f"Unable to return metadata for the policy '{policy}' in tenant "
-                f"'{tenant}.onmicrosoft.com'.",
+                f"No metadata for the policy '{policy}' in tenant '{tenant}.onmicrosoft.com'.",
             )
 
         route = tuple(part.lower() for part in rest)
@@ -243,3 +233,15 @@ class B2CAuthority:
         """The B2C-shaped answer for an injected 500, 503 or 429."""
         error, code, message = FAILURES[status]
         return b2c_error(status, error, code, message)
+
+
+def _tenant_policy_rest(request: Request) -> tuple[str, str, list[str]]:
+    """Split a B2C path: the policy is a path segment, or the `p` parameter of the tenant form."""
+    segments = [part for part in request.path.split("/") if part]
+    tenant = segments[0][: -len(".onmicrosoft.com")]
+    rest = segments[1:]
+    if rest and rest[0].lower() in POLICY_FREE_ROOTS:
+        return tenant, request.param_folded("p") or "", rest
+    if not rest:
+        return tenant, "", []
+    return tenant, rest[0], rest[1:]

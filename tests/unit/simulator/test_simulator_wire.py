@@ -9,7 +9,7 @@ import time
 import pytest
 import requests
 
-from generator.simulator import Simulator, running
+from generator.simulator import Simulator, SimulatorOptions, running
 from tests.unit.simulator.conftest import b2c_token, bearer, get_data
 
 
@@ -35,14 +35,14 @@ def test_a_latency_rate_delays_only_its_share() -> None:
 
 
 def test_a_hang_lasts_until_the_client_gives_up_and_does_not_block_stopping() -> None:
-    sim = running(faults=["hang"])
-    simulator = sim.__enter__()
-    with pytest.raises(requests.ReadTimeout):
-        root(simulator, timeout=(2, 0.3))
-    with pytest.raises(requests.ReadTimeout):
-        root(simulator, timeout=(2, 0.3))
-    started = time.monotonic()
-    sim.__exit__(None, None, None)
+    simulator = Simulator(SimulatorOptions(faults=["hang"])).start()
+    try:
+        for _ in range(2):
+            with pytest.raises(requests.ReadTimeout):
+                root(simulator, timeout=(2, 0.3))
+    finally:
+        started = time.monotonic()
+        simulator.stop()
     assert time.monotonic() - started < 2
 
 
