@@ -4,6 +4,7 @@ describe what dist/ holds in manifest.json and SHA256SUMS."""
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -188,35 +189,57 @@ def _prepare_all(
     jobs: int,
 ) -> Iterator[PreparedDistrict]:
     if jobs == 1 or len(districts) < 2:
-        cache, secrets = DigestCache(), ProjectSecrets(project)
+        cache, secrets = DigestCache(project.file_digests()), ProjectSecrets(project)
         for district in districts:
             yield prepare_district(project, district, stages, settings, cache, secrets)
         return
 
-    # Each worker loads the project once and keeps its own digest cache; only names go in, and
-    # no more than two tasks per worker are in flight, so finished districts cannot pile up.
-    with ProcessPoolExecutor(
-        max_workers=min(jobs, len(districts)),
-        initializer=_start_worker,
-        initargs=(project.root, stages, settings),
-    ) as pool:
-        in_flight: deque[Future[PreparedDistrict]] = deque()
-        for district in districts:
-            in_flight.append(pool.submit(_worker_prepare, district))
-            if len(in_flight) >= 2 * jobs:
-                yield in_flight.popleft().result()
-        while in_flight:
+    # Where processes fork, workers inherit the project loaded here; elsewhere each loads it once.
+    # Either way each keeps its own digest cache; only names go in, and no more than two tasks
+    # per worker are in flight, so finished districts cannot pile up.
+    global _worker
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    workers = min(jobs, len(districts))
+    if forking:
+        _worker = _worker_state(project, stages, settings)
+    try:
+        if forking:
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        else:
+            pool = ProcessPoolExecutor(
+                workers, initializer=_start_worker, initargs=(project.root, stages, settings)
+            )
+        with pool:
+            yield from _run_pool(pool, districts, jobs)
+    finally:
+        _worker = None
+
+
+def _run_pool(
+    pool: ProcessPoolExecutor, districts: list[str], jobs: int
+) -> Iterator[PreparedDistrict]:
+    in_flight: deque[Future[PreparedDistrict]] = deque()
+    for district in districts:
+        in_flight.append(pool.submit(_worker_prepare, district))
+        if len(in_flight) >= 2 * jobs:
             yield in_flight.popleft().result()
+    while in_flight:
+        yield in_flight.popleft().result()
 
 
 _worker: tuple[ProjectLike, Stages, BuildSettings, DigestCache, ProjectSecrets] | None = None
 
 
+def _worker_state(
+    project: ProjectLike, stages: Stages, settings: BuildSettings
+) -> tuple[ProjectLike, Stages, BuildSettings, DigestCache, ProjectSecrets]:
+    return project, stages, settings, DigestCache(project.file_digests()), ProjectSecrets(project)
+
+
 def _start_worker(root: Path, stages: Stages, settings: BuildSettings) -> None:
     # Secrets are resolved again in each worker rather than sent to it through a pipe.
     global _worker
-    project = stages.load_project(root)
-    _worker = (project, stages, settings, DigestCache(), ProjectSecrets(project))
+    _worker = _worker_state(stages.load_project(root), stages, settings)
 
 
 def _worker_prepare(district: str) -> PreparedDistrict:

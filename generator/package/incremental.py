@@ -30,8 +30,9 @@ class DigestCache:
     """Digests and labels of input files, computed once per process: most files feed every
     district."""
 
-    def __init__(self) -> None:
-        self._digests: dict[Path, str] = {}
+    def __init__(self, known: Mapping[Path, str] | None = None) -> None:
+        # Files the project model has already read and hashed are not read again.
+        self._digests: dict[Path, str] = dict(known or {})
         self._labels: dict[tuple[Path, Path], str] = {}
 
     def label(self, path: Path, root: Path) -> str:

@@ -3,7 +3,7 @@ through the few attributes packaging needs, so that tests can stand in for them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -22,6 +22,8 @@ class ProjectLike(Protocol):
     def input_files(self, district: str) -> list[Path]: ...
 
     def secret_values(self, district: str) -> list[str]: ...
+
+    def file_digests(self) -> Mapping[Path, str]: ...
 
 
 class RenderedLike(Protocol):

@@ -13,10 +13,14 @@ from generator.project.yamlsource import KeyPath, SourceDoc
 
 
 def overlay(base: Any, top: Any) -> Any:
-    """`top` laid over `base` by the rules above; neither argument is changed."""
+    """`top` laid over `base` by the rules above; neither argument is changed.
+
+    Parts of `base` that `top` does not touch are shared with the result, not copied: a merged
+    document is read, never changed in place.
+    """
     if not isinstance(base, dict) or not isinstance(top, dict):
         return _copy(top)
-    merged = {key: _copy(value) for key, value in base.items()}
+    merged = dict(base)
     for key, value in top.items():
         if value is None:
             merged.pop(key, None)

@@ -48,6 +48,14 @@ class Project:
     preset: Preset | None = None
     districts: dict[str, SourceDoc] = field(default_factory=dict)
     _base: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
+    _template_files: list[Path] | None = field(default=None, init=False, repr=False, compare=False)
+    _template_dirs: list[Path] | None = field(default=None, init=False, repr=False, compare=False)
+    _last_merged: tuple[str, dict[str, Any]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    _fingerprint: tuple[tuple[str, int, int], ...] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def district_names(self) -> list[str]:
@@ -66,24 +74,53 @@ class Project:
         return self._base
 
     def merged(self, district: str) -> dict[str, Any]:
-        merged: dict[str, Any] = overlay(self.base(), self.districts[district].data)
-        merged.pop("preset", None)
-        return merged
+        """The district's document: preset, psplugin.yaml and district file, merged. It shares
+        parts with other districts' documents: read it, never change it."""
+        if self._last_merged is None or self._last_merged[0] != district:
+            merged: dict[str, Any] = overlay(self.base(), self.districts[district].data)
+            merged.pop("preset", None)
+            self._last_merged = (district, merged)
+        return self._last_merged[1]
+
+    def file_digests(self) -> dict[Path, str]:
+        """sha256 of every project file already read, so that nothing reads them twice."""
+        docs = [self.config, *self.districts.values()]
+        if self.preset:
+            docs.append(self.preset.doc)
+        return {doc.path: doc.sha256 for doc in docs if doc.path is not None and doc.sha256}
 
     def template_dirs(self) -> list[Path]:
         """Where templates are looked up, first match wins: the project's, the preset's, core."""
-        dirs = [self.root / TEMPLATES_DIR]
-        if self.preset:
-            dirs.append(self.preset.templates)
-        dirs.append(templates_dir() / CORE_TEMPLATES)
-        return [d for d in dirs if d.is_dir()]
+        if self._template_dirs is None:
+            dirs = [self.root / TEMPLATES_DIR]
+            if self.preset:
+                dirs.append(self.preset.templates)
+            dirs.append(templates_dir() / CORE_TEMPLATES)
+            self._template_dirs = [d for d in dirs if d.is_dir()]
+        return list(self._template_dirs)
+
+    def templates_fingerprint(self) -> tuple[tuple[str, int, int], ...]:
+        """Path, size and modification time of every template: a template environment made for
+        one fingerprint never needs to look at the files again."""
+        if self._fingerprint is None:
+            stamps = []
+            for path in self.template_files():
+                stat = path.stat()
+                stamps.append((str(path), stat.st_size, stat.st_mtime_ns))
+            self._fingerprint = tuple(stamps)
+        return self._fingerprint
+
+    def template_files(self) -> list[Path]:
+        """Every file in the template folders, listed once per project."""
+        if self._template_files is None:
+            found = [p for d in self.template_dirs() for p in d.rglob("*") if p.is_file()]
+            self._template_files = sorted(found)
+        return self._template_files
 
     def input_files(self, district: str) -> list[Path]:
         """Every file whose bytes feed this district's render."""
         files = [doc.path for doc in self.layers(district) if doc.path is not None]
-        for directory in self.template_dirs():
-            files.extend(p for p in directory.rglob("*") if p.is_file())
-        return sorted(set(files))
+        return sorted({*files, *self.template_files()})
 
     def credential_references(self, district: str) -> dict[str, dict[str, Any]]:
         district_section = self.merged(district).get("district") or {}

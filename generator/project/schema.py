@@ -85,15 +85,51 @@ def missing_required(
     data: dict[str, Any], sections: Iterable[str] | None = None
 ) -> Iterator[tuple[KeyPath, str]]:
     """(object path, missing key) for each `required` the merged document lacks, looking only
-    inside the top-level `sections` given (all when None); top-level keys are always checked."""
-    subset = data if sections is None else {k: data[k] for k in sections if k in data}
-    for error in _validator(layer=False).iter_errors(subset):
-        for leaf in _leaves(error):
-            if leaf.validator == "required" and leaf.absolute_path:
-                yield tuple(leaf.absolute_path), _missing_key(leaf)
-    for key in bundle_schema().get("required", []):
+    inside the top-level `sections` given (all when None).
+
+    Each file was already checked against the full schema but `required`, so this walk follows
+    the schema and looks at `required` alone, which is far cheaper than validating again.
+    """
+    root = bundle_schema()
+    for key in root.get("required", []):
         if key not in data:
             yield (), key
+    properties = root.get("properties", {})
+    for key in sorted(data) if sections is None else sorted(set(sections) & set(data)):
+        if key in properties:
+            yield from _walk_required(properties[key], data[key], (key,))
+
+
+def _walk_required(
+    node: dict[str, Any], value: Any, path: KeyPath
+) -> Iterator[tuple[KeyPath, str]]:
+    node = _resolve(node)
+    for branches in (node.get("oneOf"), node.get("anyOf")):
+        if branches:
+            fitting = [b for b in branches if _type_fits(_resolve(b), value)]
+            if len(fitting) == 1:
+                yield from _walk_required(fitting[0], value, path)
+            return
+    if isinstance(value, dict):
+        for key in node.get("required", []):
+            if key not in value:
+                yield path, key
+        properties = node.get("properties", {})
+        extra = node.get("additionalProperties")
+        for key, item in value.items():
+            child = properties.get(key, extra if isinstance(extra, dict) else None)
+            if child is not None:
+                yield from _walk_required(child, item, (*path, key))
+    elif isinstance(value, list) and isinstance(node.get("items"), dict):
+        for i, item in enumerate(value):
+            yield from _walk_required(node["items"], item, (*path, i))
+
+
+def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        name = str(node["$ref"]).removeprefix("#/$defs/")
+        node = bundle_schema()["$defs"][name]
+    return node
 
 
 def _leaves(error: ValidationError) -> Iterator[ValidationError]:

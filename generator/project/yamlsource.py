@@ -6,6 +6,7 @@ duplicate keys, alias bombs and over-deep nesting become located errors instead 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,8 @@ class SourceDoc:
     # The source text of plain scalars that YAML read as something other than a string (`01`, `no`),
     # so that messages can say "put it in quotes".
     plain_text: dict[KeyPath, str] = field(default_factory=dict)
+    # The file's bytes' sha256, for build's record of what fed each district.
+    sha256: str = ""
 
     def position(self, path: KeyPath) -> tuple[int, int] | None:
         return self.positions.get(path)
@@ -59,18 +62,29 @@ class SourceDoc:
 
 def read_text(path: Path, display: str) -> str:
     """The file's text, refusing oversized files and bytes that are not UTF-8."""
+    return _decode(_read_bytes(path, display), display)
+
+
+def _read_bytes(path: Path, display: str) -> bytes:
     try:
+        # The size is checked before reading, so that a huge file is never loaded, and after,
+        # in case it grew in between.
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise YamlError(
-                f"file is {size / 1_048_576:.1f} MiB; project files are limited to 1 MiB",
-                rule="yaml.too-large",
-                file=display,
-            )
-        raw = path.read_bytes()
+        raw = path.read_bytes() if size <= MAX_FILE_BYTES else b""
+        size = max(size, len(raw))
     except OSError as error:
         message = f"cannot read: {error.strerror}"
         raise YamlError(message, rule="yaml.unreadable", file=display) from None
+    if size > MAX_FILE_BYTES:
+        raise YamlError(
+            f"file is {size / 1_048_576:.1f} MiB; project files are limited to 1 MiB",
+            rule="yaml.too-large",
+            file=display,
+        )
+    return raw
+
+
+def _decode(raw: bytes, display: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -87,8 +101,10 @@ def read_text(path: Path, display: str) -> str:
 
 def load_yaml(path: Path, display: str) -> SourceDoc:
     """Parse one YAML file into a SourceDoc, or raise YamlError with its place."""
-    text = read_text(path, display)
-    return parse_yaml(text, display, path)
+    raw = _read_bytes(path, display)
+    doc = parse_yaml(_decode(raw, display), display, path)
+    doc.sha256 = hashlib.sha256(raw).hexdigest()
+    return doc
 
 
 def parse_yaml(text: str, display: str, path: Path | None = None) -> SourceDoc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,7 +37,7 @@ class RenderedDistrict:
 def render_district(project: Project, district: str) -> RenderedDistrict:
     """Render the district's plugin and run the rule engine over it; nothing is written."""
     document = project.merged(district)
-    environment = make_environment(project.template_dirs())
+    environment = make_environment(tuple(project.template_dirs()), project.templates_fingerprint())
     tree = PluginTree(origin=district)
     _Renderer(environment, document, district, tree).render_all()
 
@@ -50,8 +52,35 @@ def render_district(project: Project, district: str) -> RenderedDistrict:
         plugin_version=plugin["version"],
         tree=tree,
         data_exchange=data_exchange_profile(document, district),
-        findings=check_tree(tree, context),
+        findings=checked_findings(tree, context),
     )
+
+
+def checked_findings(tree: PluginTree, context: CheckContext) -> list[Finding]:
+    """The rule engine's findings for the tree. Districts often render identical trees, so the
+    findings of a tree's exact bytes are remembered and only relabelled with the district."""
+    digest = hashlib.sha256()
+    for path in sorted(tree.files):
+        content = tree.files[path]
+        digest.update(b"%d:%s\0%d:" % (len(path), path.encode(), len(content)))
+        digest.update(content)
+    key = (
+        digest.hexdigest(),
+        tuple(sorted(context.custom_insertion_points)),
+        tuple(sorted(context.ignore)),
+        tuple(sorted(context.other_query_names.items())),
+    )
+    findings = _CHECKED.get(key)
+    if findings is None:
+        findings = check_tree(PluginTree(files=tree.files), context)
+        if len(_CHECKED) >= _CHECKED_LIMIT:
+            _CHECKED.pop(next(iter(_CHECKED)))
+        _CHECKED[key] = findings
+    return [dataclasses.replace(f, file=tree.display(f.file)) for f in findings]
+
+
+_CHECKED: dict[tuple[object, ...], list[Finding]] = {}
+_CHECKED_LIMIT = 64
 
 
 def _slug(name: str) -> str:

@@ -6,8 +6,8 @@ template code, so `{{ ... }}` or `</plugin>` in a value comes out literally.
 
 from __future__ import annotations
 
+import functools
 import traceback
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +38,17 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-def make_environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
+@functools.lru_cache(maxsize=16)
+def make_environment(
+    template_dirs: tuple[Path, ...], fingerprint: tuple[object, ...] = ()
+) -> jinja2.Environment:
+    """The environment for one template search path, shared by every district that uses it, so
+    that each template compiles once per process. `fingerprint` stands for the templates' sizes
+    and times: a changed template means a new fingerprint and a new environment, so this one
+    never checks the files again."""
     environment = ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        auto_reload=not fingerprint,
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=_AUTOESCAPED),
         keep_trailing_newline=True,

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 _SPECIAL = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\f": "\\f"}
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_.\-]+")
+_PLAIN_VALUE = re.compile(r"[^ #!\\\x00-\x1f\x7f-\U0010ffff][^\\\x00-\x1f\x7f-\U0010ffff]*")
+
+
 def _escape(text: str, *, key: bool) -> str:
+    if (_PLAIN_KEY if key else _PLAIN_VALUE).fullmatch(text):
+        return text
     out = []
     for i, char in enumerate(text):
         if char in _SPECIAL:

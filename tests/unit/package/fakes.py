@@ -27,6 +27,9 @@ class FakeProject:
     def input_files(self, district: str) -> list[Path]:
         return [self.root / "plugin.txt", self.root / "districts" / f"{district}.txt"]
 
+    def file_digests(self) -> dict[Path, str]:
+        return {}
+
     def secret_values(self, district: str) -> list[str]:
         lines = self._lines(district)
         return [line.removeprefix("secret: ") for line in lines if line.startswith("secret: ")]
