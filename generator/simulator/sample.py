@@ -87,7 +87,7 @@ def _charter() -> District:
     )
     return District(
         name="wasatch-peak",
-        lea_state_number="7A",
+        lea_state_number="87",
         local_education_agency_id=4985,
         name_of_institution="Wasatch Peak Academy (sample charter)",
         key="wasatch-peak-sim-key",

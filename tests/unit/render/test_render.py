@@ -143,7 +143,6 @@ def test_message_keys_are_escaped_for_java_properties(project: Path) -> None:
     assert b"a.key=Caf\\u00e9 = ok\\nline" in lines
 
 
-
 def test_a_template_error_names_the_template_not_the_values(project: Path) -> None:
     (project / "templates" / "fragments").mkdir(parents=True)
     (project / "templates" / "fragments" / "report_link.html").write_text(
