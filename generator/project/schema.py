@@ -40,7 +40,10 @@ def layer_schema() -> dict[str, Any]:
 
 def _strip_required(node: Any) -> None:
     if isinstance(node, dict):
-        node.pop("required", None)
+        # The keyword is a list of names; a property that happens to be called `required`
+        # (autoinstall's, a query argument's) is a schema and stays.
+        if isinstance(node.get("required"), list):
+            del node["required"]
         for value in node.values():
             _strip_required(value)
     elif isinstance(node, list):

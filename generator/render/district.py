@@ -19,7 +19,15 @@ from generator.render.message_keys import render_properties
 from generator.rules import CheckContext, check_tree
 from generator.tree import PluginTree
 
-_OPTIONAL_SECTIONS = ("autoinstall", "registration", "oauth", "openid", "saml", "access_request")
+_OPTIONAL_SECTIONS = (
+    "autoinstall",
+    "identity_attribute",
+    "registration",
+    "oauth",
+    "openid",
+    "saml",
+    "access_request",
+)
 
 
 @dataclass

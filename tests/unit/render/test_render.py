@@ -166,3 +166,76 @@ def test_project_templates_override_the_presets(project: Path) -> None:
 
     path = "web_root/admin/home.usims_backpack_report_link.leftnav.footer.txt"
     assert rendered.tree.files[path] == b"<li>ours</li>\n"
+
+
+EVERY_ELEMENT = """\
+oauth: {access_level_v1_api: READ}
+registration: {url: "https://example.org/register", callback_data: "district=x"}
+autoinstall: {required: true, autoenable: true, autoregister: false, autoredeploy: true}
+identity_attribute: dcid
+cdn_request: [cdn.example.org]
+links:
+  - display_text: Backpack help
+    path: https://example.org/help
+    title: Help
+    ui_contexts: [admin.left_nav, teacher.pro.apps]
+openid:
+  host: sso.example.org
+  port: 443
+  links:
+    - {display_text: Sign in, path: /sso, ui_contexts: [student.header]}
+saml:
+  name: Example IdP
+  entity_id: https://idp.example.org/entity
+  base_url: https://idp.example.org
+  metadata_url: https://idp.example.org/metadata
+  attributes:
+    teacher: [{name: email, attribute_name: mail}]
+  permissions:
+    - {name: reader, value: "1", description: Can read}
+insertion_points: [backpack.tabs]
+fragments:
+  - name: tab
+    page: /admin/students/home.html
+    insertion_point: backpack.tabs
+    content: "<li>Backpack</li>"
+    insertion_metadata: {location: "#content-main", how: append}
+page_cataloging:
+  file: backpack
+  pages:
+    - {html_id: backpack_report, title: Backpack, page_url: /admin/backpack/report.html}
+database_extensions:
+  - name: U_BACKPACK
+    tables:
+      - kind: one-to-one
+        core_table: STUDENTS
+        db_table_name: U_BACKPACK_STUDENTS
+        fields:
+          - {name: REQUESTED_AT, type: Date}
+          - {name: NOTE, type: String, length: 200}
+"""
+
+
+def test_every_plugin_element_renders_and_passes_the_output_rules(project: Path) -> None:
+    _write_district(project, SAMPLE.format(name="Full") + EVERY_ELEMENT)
+
+    rendered = render_district(load_project(project), "sample")
+    root = etree.fromstring(rendered.tree.files["plugin.xml"])
+
+    assert [f for f in rendered.findings if f.is_error] == []
+    for element in (
+        "oauth",
+        "registration",
+        "autoinstall",
+        "identityAttribute",
+        "links",
+        "openid",
+        "saml",
+        "access_request/{ns}cdn_request",
+    ):
+        assert root.find(PLUGIN_NS + element.format(ns=PLUGIN_NS)) is not None, element
+    assert root.find(f"{PLUGIN_NS}oauth").get("accessLevelV1Api") == "READ"
+    files = rendered.tree.files
+    assert "web_root/admin/students/home.tab.backpack.tabs.xml" in files
+    assert "pagecataloging/backpack.json" in files
+    assert "user_schema_root/U_BACKPACK.xml" in files
