@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,6 +20,7 @@ import time
 import zipfile
 from pathlib import Path
 
+RUNS = 3
 TARGET_FLOOR_RATIO = 1.5
 TARGET_MEMORY_RATIO = 1.2
 TARGET_REBUILD_RATIO = 0.1
@@ -98,9 +100,15 @@ def main() -> int:
         large = make_project(base / "large", options.districts)
         small = make_project(base / "small", options.small)
 
-        full, large_rss = run_build(large, options.jobs)
-        floor = floor_seconds(large / "dist", base / "floor")
-        rebuild, _ = run_build(large, options.jobs)
+        # Each time is the best of three runs, the one least disturbed by the rest of the machine;
+        # the full builds start from an empty dist/ each time.
+        fulls = []
+        for _ in range(RUNS):
+            shutil.rmtree(large / "dist", ignore_errors=True)
+            fulls.append(run_build(large, options.jobs))
+        full, large_rss = min(fulls)
+        floor = min(floor_seconds(large / "dist", base / f"floor{i}") for i in range(RUNS))
+        rebuild = min(run_build(large, options.jobs)[0] for _ in range(RUNS))
         _, small_rss = run_build(small, options.jobs)
 
     floor_ratio = full / floor

@@ -19,6 +19,7 @@ from generator.package.district import (
     BuildSettings,
     DistrictOutcome,
     PreparedDistrict,
+    check_unchanged,
     prepare_district,
     write_district,
 )
@@ -84,6 +85,11 @@ def run_build(
     """Build the selected districts into the output folder and rewrite its manifest."""
     stages = stages or default_stages()
     out_dir = request.out_dir or request.project / "dist"
+    settings = BuildSettings(out_dir, request.force, request.source_date_epoch, file_mode())
+    if not request.force:
+        quick = _when_nothing_changed(request, stages, settings)
+        if quick is not None:
+            return quick
     try:
         project = stages.load_project(request.project)
     except PspluginError as error:
@@ -93,7 +99,6 @@ def run_build(
         return BuildResult(out_dir, project_findings=findings)
 
     selected = select_districts(project, request)
-    settings = BuildSettings(out_dir, request.force, request.source_date_epoch, file_mode())
     result = BuildResult(out_dir)
     with build_lock(out_dir):
         _remove_leftovers(out_dir, project.district_names)
@@ -107,6 +112,39 @@ def run_build(
         result.manifest_artifacts = write_manifest(
             out_dir,
             collect_artifacts(out_dir, project.district_names, result.outcomes),
+            settings.file_mode,
+        )
+    return result
+
+
+def _when_nothing_changed(
+    request: BuildRequest, stages: Stages, settings: BuildSettings
+) -> BuildResult | None:
+    """The result of a build in which no district of the project changed since its last good
+    build, found without parsing or checking the project (what was built was valid, and its
+    inputs are the same bytes); None as soon as anything differs, for a full build to follow."""
+    project = stages.skim_project(request.project) if stages.skim_project else None
+    if project is None or not project.district_names:
+        return None
+    try:
+        selected = set(select_districts(project, request))
+    except PspluginError:
+        return None
+    cache = DigestCache(project.file_digests())
+    outcomes = []
+    # Every district counts, not only those selected: a full load fails on any broken one.
+    for district in project.district_names:
+        _, previous, unchanged = check_unchanged(project, district, settings, cache)
+        if not unchanged or previous is None:
+            return None
+        if district in selected:
+            outcomes.append(DistrictOutcome(district, "unchanged", [], list(previous.artifacts)))
+
+    result = BuildResult(settings.out_dir, outcomes)
+    with build_lock(settings.out_dir):
+        result.manifest_artifacts = write_manifest(
+            settings.out_dir,
+            collect_artifacts(settings.out_dir, project.district_names, outcomes),
             settings.file_mode,
         )
     return result

@@ -81,6 +81,23 @@ class PreparedDistrict:
     previous: DistrictState | None = None
 
 
+def check_unchanged(
+    project: ProjectLike, district: str, settings: BuildSettings, cache: DigestCache
+) -> tuple[str, DistrictState | None, bool]:
+    """The district's inputs digest, its recorded state, and whether that state still holds:
+    same inputs, every artifact intact, and no --force."""
+    files = project.input_files(district)
+    digest = inputs_digest(district, files, project.root, cache, settings.output_options())
+    previous = read_state(settings.out_dir / district)
+    unchanged = (
+        not settings.force
+        and previous is not None
+        and previous.inputs == digest
+        and artifacts_intact(settings.out_dir, previous.artifacts)
+    )
+    return digest, previous, unchanged
+
+
 def prepare_district(
     project: ProjectLike,
     district: str,
@@ -90,16 +107,8 @@ def prepare_district(
     secrets: ProjectSecrets,
 ) -> PreparedDistrict:
     """Find `district` up to date, or render, check, package and scan it, all in memory."""
-    folder = settings.out_dir / district
-    files = project.input_files(district)
-    digest = inputs_digest(district, files, project.root, cache, settings.output_options())
-    previous = read_state(folder)
-    if (
-        not settings.force
-        and previous is not None
-        and previous.inputs == digest
-        and artifacts_intact(settings.out_dir, previous.artifacts)
-    ):
+    digest, previous, unchanged = check_unchanged(project, district, settings, cache)
+    if unchanged and previous is not None:
         return PreparedDistrict(
             DistrictOutcome(district, "unchanged", [], list(previous.artifacts))
         )

@@ -58,11 +58,13 @@ class Stages:
 
     load_project: Callable[[Path], ProjectLike]
     render_district: Callable[[Any, str], RenderedLike]
+    # Lists and hashes a project's files without checking them, or gives None when it cannot.
+    skim_project: Callable[[Path], ProjectLike | None] | None = None
 
 
 def default_stages() -> Stages:
     """The real project model and renderer, imported only when a build runs."""
-    from generator.project import load_project
+    from generator.project import load_project, skim_project
     from generator.render import render_district
 
-    return Stages(load_project=load_project, render_district=render_district)
+    return Stages(load_project, render_district, skim_project)

@@ -1,6 +1,11 @@
 """The bundle project model: reading, merging and validating psplugin.yaml and district files."""
 
-from generator.project.loader import ValidationResult, load_project, validate_project
+from generator.project.loader import (
+    ValidationResult,
+    load_project,
+    skim_project,
+    validate_project,
+)
 from generator.project.model import Preset, Project, ProjectInvalid
 
 __all__ = [
@@ -9,5 +14,6 @@ __all__ = [
     "ProjectInvalid",
     "ValidationResult",
     "load_project",
+    "skim_project",
     "validate_project",
 ]

@@ -138,7 +138,8 @@ def test_a_killed_build_leaves_no_partial_file_and_the_rerun_completes(tmp_path:
     out = root / "dist"
     environment = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     build = subprocess.Popen(
-        [sys.executable, "-m", "generator", "build", str(root)],
+        # One job: the slower pace leaves time to kill it in the middle.
+        [sys.executable, "-m", "generator", "build", str(root), "--jobs", "1"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=environment,
@@ -151,12 +152,15 @@ def test_a_killed_build_leaves_no_partial_file_and_the_rerun_completes(tmp_path:
     build.wait()
     assert build.returncode == -signal.SIGKILL, "the build ended before it could be killed"
 
-    for archive in out.glob("*/*.zip"):
+    # Every artifact under its own name is whole; what a killed write leaves is only ever under a
+    # hidden temporary name, which the next build removes.
+    artifacts = [p for p in out.glob("*/*") if not p.name.startswith(TEMP_PREFIX)]
+    for archive in (p for p in artifacts if p.suffix == ".zip"):
         with zipfile.ZipFile(archive) as opened:
             assert opened.testzip() is None
-    for document in out.glob("*/data-exchange.json"):
+    for document in (p for p in artifacts if p.name == "data-exchange.json"):
         json.loads(document.read_text())
-    for sheet in out.glob("*/setup-sheet.html"):
+    for sheet in (p for p in artifacts if p.name == "setup-sheet.html"):
         assert sheet.read_text().endswith("</html>\n")
 
     rerun = psplugin("build", str(root))
@@ -266,3 +270,21 @@ def test_an_invalid_project_is_reported_and_nothing_is_built(tmp_path: Path) -> 
     assert "d001.yaml:2:" in result.stdout
     assert "build stopped" in result.stdout
     assert not (root / "dist").exists()
+
+
+def test_a_no_change_rebuild_skips_loading_and_an_edit_rebuilds(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", districts=3)
+    assert psplugin("build", str(root)).returncode == 0
+    before = digests(root / "dist")
+
+    again = psplugin("build", str(root), "--format", "json")
+
+    assert again.returncode == 0
+    assert {d["status"] for d in json.loads(again.stdout)["districts"]} == {"unchanged"}
+    assert digests(root / "dist") == before
+
+    # An edit that breaks one district is caught: the quick path gives way to a full check.
+    (root / "districts" / "d002.yaml").write_text("district: {display_name: [\n")
+    broken = psplugin("build", str(root), "--district", "d001")
+    assert broken.returncode == 1
+    assert "yaml.syntax" in broken.stdout + broken.stderr
