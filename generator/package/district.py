@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,7 +127,7 @@ def prepare_district(
         return PreparedDistrict(outcome)
     values = secrets.values()
     for name, content in package.scanned():
-        outcome.findings.extend(scan_text(f"{district}/{name}", content, values))
+        outcome.findings.extend(_scan(f"{district}/{name}", content, values))
     if has_errors(outcome.findings):
         return PreparedDistrict(outcome)
 
@@ -161,12 +163,12 @@ def _package(
         return None
 
     zip_name = f"{rendered.plugin_slug}-{rendered.district}-{rendered.plugin_version}.zip"
-    archive = zip_bytes(entries, settings.source_date_epoch)
+    archive, archive_sha256 = _zip_of(entries, settings.source_date_epoch)
     files = {zip_name: archive}
     if rendered.data_exchange is not None:
         text = json.dumps(rendered.data_exchange, indent=2, sort_keys=True) + "\n"
         files["data-exchange.json"] = text.encode("utf-8")
-    context = sheet_context(rendered, zip_name, hashlib.sha256(archive).hexdigest())
+    context = sheet_context(rendered, zip_name, archive_sha256)
     files["setup-sheet.md"], files["setup-sheet.html"] = render_setup_sheets(context)
     return Package(zip_name, entries, files)
 
@@ -179,10 +181,45 @@ def _artifacts(district: str, rendered: RenderedLike, files: dict[str, bytes]) -
             plugin=rendered.plugin_name,
             version=rendered.plugin_version,
             size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
+            sha256=_ZIP_DIGESTS.get(id(content)) or hashlib.sha256(content).hexdigest(),
         )
         for name, content in sorted(files.items())
     ]
+
+
+# Districts often package the very same plugin files (only their Data Exchange profile and
+# setup sheet differ), so the zip made of given entries, and the scan of given bytes, are kept
+# for the next district instead of being made again. Keys hold the bytes themselves: equal
+# content, equal result.
+_ZIPS: OrderedDict[tuple[object, ...], tuple[bytes, str]] = OrderedDict()
+_ZIP_DIGESTS: dict[int, str] = {}
+_SCANS: OrderedDict[bytes, tuple[list[str], list[Finding]]] = OrderedDict()
+_REMEMBERED = 32
+
+
+def _zip_of(entries: list[tuple[str, bytes]], epoch: int | None) -> tuple[bytes, str]:
+    key = (epoch, *(part for entry in entries for part in entry))
+    made = _ZIPS.get(key)
+    if made is None:
+        archive = zip_bytes(entries, epoch)
+        made = (archive, hashlib.sha256(archive).hexdigest())
+        _ZIPS[key] = made
+        _ZIP_DIGESTS[id(archive)] = made[1]
+        if len(_ZIPS) > _REMEMBERED:
+            _, (evicted, _) = _ZIPS.popitem(last=False)
+            _ZIP_DIGESTS.pop(id(evicted), None)
+    return made
+
+
+def _scan(display: str, content: bytes, values: list[str]) -> list[Finding]:
+    # A remembered scan counts only for the very list of secret values it was made with.
+    entry = _SCANS.get(content)
+    if entry is None or entry[0] is not values:
+        entry = (values, scan_text("", content, values))
+        _SCANS[content] = entry
+        if len(_SCANS) > _REMEMBERED * 8:
+            _SCANS.popitem(last=False)
+    return [dataclasses.replace(finding, file=display) for finding in entry[1]]
 
 
 def _remove_stale(out_dir: Path, previous: DistrictState | None, current: list[Artifact]) -> None:

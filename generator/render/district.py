@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -14,7 +15,8 @@ from generator.findings import Finding
 from generator.project.layout import fragment_path
 from generator.project.model import Project
 from generator.render.data_exchange import data_exchange_profile
-from generator.render.environment import make_environment, render_template
+from generator.render.environment import make_environment, referenced_names, render_template
+from generator.render.memo import RenderMemo
 from generator.render.message_keys import render_properties
 from generator.rules import CheckContext, check_tree
 from generator.tree import PluginTree
@@ -88,6 +90,9 @@ def checked_findings(tree: PluginTree, context: CheckContext) -> list[Finding]:
 
 
 _CHECKED: dict[tuple[object, ...], list[Finding]] = {}
+_MEMO = RenderMemo()
+# One empty sequence for every absent list, so that absence has one identity in the memo.
+_NOTHING: tuple[()] = ()
 _CHECKED_LIMIT = 64
 
 
@@ -110,28 +115,51 @@ class _Renderer:
         section = dict(document.get("district") or {})
         section.pop("credentials", None)
         section.setdefault("name", district)
-        exchange = dict(document.get("data_exchange") or {})
         # What every fragment and page template sees, besides its own `item`.
         self.shared = {
             "plugin": document["plugin"],
             "district": section,
-            "data_exchange": exchange,
+            "data_exchange": dict(document.get("data_exchange") or {}),
             "queries": (document.get("named_queries") or {}).get("queries", []),
         }
+        # The objects each shared value is made from: the same objects, the same value.
+        self.shared_sources: dict[str, object] = {
+            "plugin": document["plugin"],
+            "data_exchange": document.get("data_exchange"),
+            "queries": document.get("named_queries"),
+        }
 
-    def render(self, template: str, context: dict[str, Any], used_by: str) -> bytes:
-        return render_template(self.environment, template, context, used_by=used_by).encode()
+    def render(
+        self,
+        template: str,
+        context: dict[str, Any],
+        used_by: str,
+        sources: dict[str, object] | None = None,
+    ) -> bytes:
+        """Render a template, or reuse the bytes of an earlier render from the same objects.
+        `sources` names the objects each context value was made from (the values themselves
+        when not given); a template that reads the district's own values is always rendered."""
+
+        def make() -> bytes:
+            return render_template(self.environment, template, context, used_by=used_by).encode()
+
+        names = referenced_names(self.environment, template)
+        sources = context if sources is None else sources
+        if names is None or any(name not in sources for name in names & set(context)):
+            return make()
+        picked = tuple(sources.get(name) for name in sorted(names))
+        return _MEMO.get_or_make(template, (self.environment, *picked), make)
 
     def render_all(self) -> None:
         document = self.document
         plugin_context = {key: document.get(key) for key in _OPTIONAL_SECTIONS}
         plugin_context.update(
             plugin=document["plugin"],
-            links=document.get("links") or [],
-            cdn_request=document.get("cdn_request") or [],
+            links=document.get("links") or _NOTHING,
+            cdn_request=document.get("cdn_request") or _NOTHING,
         )
         if plugin_context["access_request"] is None and plugin_context["cdn_request"]:
-            plugin_context["access_request"] = []
+            plugin_context["access_request"] = _NOTHING
         self.tree.add("plugin.xml", self.render("plugin.xml.j2", plugin_context, "plugin"))
         self.fragments()
         self.pages()
@@ -155,7 +183,8 @@ class _Renderer:
             # Inline content is the author's own markup, written as given.
             return str(item["content"]).encode()
         context = {**self.shared, "item": {**item, "context": item.get("context", {})}}
-        return self.render(str(item["template"]), context, used_by)
+        sources = {**self.shared_sources, "item": item}
+        return self.render(str(item["template"]), context, used_by, sources)
 
     def data_files(self) -> None:
         document = self.document
@@ -174,7 +203,10 @@ class _Renderer:
         if keys:
             for locale, values in sorted(keys["locales"].items()):
                 path = f"MessageKeys/{keys['bundle']}.{locale}.properties"
-                self.tree.add(path, render_properties(values))
+                content = _MEMO.get_or_make(
+                    "properties", (values,), functools.partial(render_properties, values)
+                )
+                self.tree.add(path, content)
         catalog = document.get("page_cataloging")
         if catalog:
             self.tree.add(f"pagecataloging/{catalog['file']}.json", _catalog_json(catalog))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -57,6 +58,23 @@ def make_environment(
     environment.filters["xml_bool"] = xml_bool
     environment.filters["cdata"] = cdata
     return environment
+
+
+@functools.lru_cache(maxsize=256)
+def referenced_names(environment: jinja2.Environment, name: str) -> frozenset[str] | None:
+    """The context names a template reads, or None when that cannot be known from its source
+    alone (it includes, imports or extends another template)."""
+    loader = environment.loader
+    if loader is None:
+        return None
+    try:
+        source, _, _ = loader.get_source(environment, name)
+        tree = environment.parse(source)
+    except jinja2.TemplateError:
+        return None
+    if any(True for _ in jinja2.meta.find_referenced_templates(tree)):
+        return None
+    return frozenset(jinja2.meta.find_undeclared_variables(tree))
 
 
 def render_template(

@@ -239,3 +239,39 @@ def test_every_plugin_element_renders_and_passes_the_output_rules(project: Path)
     assert "web_root/admin/students/home.tab.backpack.tabs.xml" in files
     assert "pagecataloging/backpack.json" in files
     assert "user_schema_root/U_BACKPACK.xml" in files
+
+
+def test_renders_shared_between_districts_still_follow_each_districts_values(
+    project: Path,
+) -> None:
+    (project / "templates" / "fragments").mkdir(parents=True)
+    (project / "templates" / "fragments" / "report_link.html").write_text(
+        "<li>{{ data_exchange.school_years | join(',') }}</li>\n"
+    )
+    _write_district(project, SAMPLE.format(name="First"))
+    (project / "districts" / "second.yaml").write_text(
+        SAMPLE.format(name="Second") + 'data_exchange:\n  school_years: ["25-26", "26-27"]\n'
+    )
+    (project / "districts" / "third.yaml").write_text(SAMPLE.format(name="Third"))
+    loaded = load_project(project)
+    path = "web_root/admin/home.usims_backpack_report_link.leftnav.footer.txt"
+
+    outputs = {name: render_district(loaded, name).tree.files[path] for name in loaded.districts}
+
+    assert outputs == {
+        "sample": b"<li>25-26</li>\n",
+        "second": b"<li>25-26,26-27</li>\n",
+        "third": b"<li>25-26</li>\n",
+    }
+
+
+def test_a_template_reading_the_district_is_rendered_for_each(blank_project: Path) -> None:
+    (blank_project / "districts" / "other.yaml").write_text("district:\n  display_name: Other\n")
+    loaded = load_project(blank_project)
+    path = "web_root/admin/home.welcome_note.content.footer.txt"
+
+    first = render_district(loaded, "sample").tree.files[path]
+    second = render_district(loaded, "other").tree.files[path]
+
+    assert b"Sample School District" in first
+    assert b"Other" in second
