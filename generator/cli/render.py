@@ -25,7 +25,8 @@ from generator.cli.options import format_option, is_quiet, project_argument
 def command(ctx: click.Context, project: str, district: str, out: Path, fmt: str) -> None:
     """Render one district of PROJECT into a folder, after checking it with the same rules as
     `build`. Nothing is written when a check fails."""
-    from generator.project import ProjectInvalid, load_project
+    from generator.project.loader import load_project
+    from generator.project.model import ProjectInvalid
     from generator.render import render_district
     from generator.render.output import write_rendered
     from generator.report import write_findings

@@ -19,7 +19,7 @@ def command(ctx: click.Context, project: str, fmt: str) -> None:
     Each finding is one line, `file:line:col: RULE key.path: message`. Exit status 1 when any
     finding is an error.
     """
-    from generator.project import validate_project
+    from generator.project.loader import validate_project
     from generator.report import write_findings
 
     result = validate_project(project)

@@ -304,7 +304,7 @@ def collect_artifacts(
         state = read_state(out_dir / district)
         if state is None:
             continue
-        if artifacts_intact(out_dir, state.artifacts):
+        if artifacts_intact(out_dir, state.artifacts, state.stamps):
             artifacts.extend(state.artifacts)
         else:
             log.warning(

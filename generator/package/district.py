@@ -22,6 +22,7 @@ from generator.package.incremental import (
     artifacts_intact,
     inputs_digest,
     read_state,
+    stamp_of,
     write_state,
 )
 from generator.package.manifest import Artifact
@@ -95,7 +96,7 @@ def check_unchanged(
         not settings.force
         and previous is not None
         and previous.inputs == digest
-        and artifacts_intact(settings.out_dir, previous.artifacts)
+        and artifacts_intact(settings.out_dir, previous.artifacts, previous.stamps)
     )
     return digest, previous, unchanged
 
@@ -143,10 +144,12 @@ def write_district(out_dir: Path, prepared: PreparedDistrict, mode: int) -> None
     """
     folder = out_dir / prepared.outcome.district
     folder.mkdir(parents=True, exist_ok=True)
+    stamps = {}
     for name, content in sorted(prepared.files.items()):
         write_atomic(folder / name, content, mode)
+        stamps[f"{prepared.outcome.district}/{name}"] = stamp_of(folder / name)
     artifacts = tuple(prepared.outcome.artifacts)
-    write_state(folder, DistrictState(prepared.inputs, artifacts), mode)
+    write_state(folder, DistrictState(prepared.inputs, artifacts, stamps), mode)
     fsync_folder(folder)
     _remove_stale(out_dir, prepared.previous, prepared.outcome.artifacts)
     prepared.outcome.status = "built"

@@ -10,7 +10,7 @@ import logging
 import sys
 import zlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +101,9 @@ class DistrictState:
 
     inputs: str
     artifacts: tuple[Artifact, ...]
+    # file -> (size, modification time in ns) as written: an artifact that still shows both is
+    # taken as intact without reading it again.
+    stamps: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 
 
 def read_state(folder: Path) -> DistrictState | None:
@@ -108,7 +111,11 @@ def read_state(folder: Path) -> DistrictState | None:
     try:
         document = json.loads((folder / STATE_NAME).read_text(encoding="utf-8"))
         artifacts = tuple(_artifact(entry) for entry in document["artifacts"])
-        return DistrictState(str(document["inputs"]), artifacts)
+        stamps = {
+            str(name): (int(stamp[0]), int(stamp[1]))
+            for name, stamp in document.get("stamps", {}).items()
+        }
+        return DistrictState(str(document["inputs"]), artifacts, stamps)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as error:
@@ -132,18 +139,34 @@ def write_state(folder: Path, state: DistrictState, mode: int = 0o644) -> None:
     document = {
         "inputs": state.inputs,
         "artifacts": [artifact.as_dict() for artifact in sorted(state.artifacts)],
+        "stamps": {name: list(stamp) for name, stamp in sorted(state.stamps.items())},
     }
     data = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode("utf-8")
     write_atomic(folder / STATE_NAME, data, mode)
 
 
-def artifacts_intact(out_dir: Path, artifacts: Iterable[Artifact]) -> bool:
-    """True when every recorded artifact is on disk with its recorded size and digest."""
+def artifacts_intact(
+    out_dir: Path,
+    artifacts: Iterable[Artifact],
+    stamps: Mapping[str, tuple[int, int]] | None = None,
+) -> bool:
+    """True when every recorded artifact is on disk with its recorded size and digest. One whose
+    size and modification time are still those recorded in `stamps` is not read again."""
     for artifact in artifacts:
         path = out_dir / artifact.file
         try:
-            if path.stat().st_size != artifact.size or file_sha256(path) != artifact.sha256:
+            stat = path.stat()
+            if stat.st_size != artifact.size:
+                return False
+            if (stamps or {}).get(artifact.file) == (stat.st_size, stat.st_mtime_ns):
+                continue
+            if file_sha256(path) != artifact.sha256:
                 return False
         except OSError:
             return False
     return True
+
+
+def stamp_of(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns

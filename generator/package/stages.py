@@ -64,7 +64,20 @@ class Stages:
 
 def default_stages() -> Stages:
     """The real project model and renderer, imported only when a build runs."""
-    from generator.project import load_project, skim_project
+    from generator.project.skim import skim_project
+
+    return Stages(_load_project, _render_district, skim_project)
+
+
+# The full loader and the renderer bring in jsonschema, Jinja2 and lxml: they are imported when
+# first called, so that a build in which nothing changed never loads them.
+def _load_project(root: Path) -> ProjectLike:
+    from generator.project.loader import load_project
+
+    return load_project(root)
+
+
+def _render_district(project: Any, district: str) -> RenderedLike:
     from generator.render import render_district
 
-    return Stages(load_project, render_district, skim_project)
+    return render_district(project, district)

@@ -1,19 +1,6 @@
-"""The bundle project model: reading, merging and validating psplugin.yaml and district files."""
+"""The bundle project model: reading, merging and validating psplugin.yaml and district files.
 
-from generator.project.loader import (
-    ValidationResult,
-    load_project,
-    skim_project,
-    validate_project,
-)
-from generator.project.model import Preset, Project, ProjectInvalid
-
-__all__ = [
-    "Preset",
-    "Project",
-    "ProjectInvalid",
-    "ValidationResult",
-    "load_project",
-    "skim_project",
-    "validate_project",
-]
+Import from the modules: `loader` (load_project, validate_project), `skim` (skim_project),
+`model` (Project, ProjectInvalid). This package imports nothing itself, so that a light module
+such as `skim` does not bring in the schema checker.
+"""

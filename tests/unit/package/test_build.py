@@ -22,12 +22,21 @@ def _build(root: Path, **options: object) -> object:
 
 
 def _snapshot(out_dir: Path) -> dict[str, bytes]:
-    """Every file in the output folder, the hidden state files included."""
+    """Every file in the output folder, the hidden state files included, less the stamps in
+    them (sizes and modification times, which belong to this machine and moment)."""
     return {
-        path.relative_to(out_dir).as_posix(): path.read_bytes()
+        path.relative_to(out_dir).as_posix(): _without_stamps(path)
         for path in sorted(out_dir.rglob("*"))
         if path.is_file() and path.name != ".lock"
     }
+
+
+def _without_stamps(path: Path) -> bytes:
+    if path.name != STATE_NAME:
+        return path.read_bytes()
+    state = json.loads(path.read_text())
+    state.pop("stamps", None)
+    return json.dumps(state, sort_keys=True).encode()
 
 
 def test_a_build_writes_each_districts_artifacts_and_the_manifest(tmp_path: Path) -> None:

@@ -86,3 +86,25 @@ def test_artifacts_are_intact_only_with_their_recorded_size_and_digest(tmp_path:
     assert not artifacts_intact(tmp_path, [artifact])
     (tmp_path / "alpine" / "x.zip").unlink()
     assert not artifacts_intact(tmp_path, [artifact])
+
+
+def test_an_artifact_with_its_recorded_stamp_is_not_read_again(tmp_path: Path) -> None:
+    (tmp_path / "alpine").mkdir()
+    path = tmp_path / "alpine" / "x.zip"
+    path.write_bytes(b"abc")
+    artifact = Artifact("alpine/x.zip", "alpine", "Backpack", "1.0", 3, "0" * 64)
+    stat = path.stat()
+
+    # The digest recorded here is wrong on purpose: with a matching stamp it is not consulted.
+    assert artifacts_intact(tmp_path, [artifact], {"alpine/x.zip": (3, stat.st_mtime_ns)})
+    assert not artifacts_intact(tmp_path, [artifact], {"alpine/x.zip": (3, stat.st_mtime_ns + 1)})
+    assert not artifacts_intact(tmp_path, [artifact])
+
+
+def test_the_state_keeps_the_stamps(tmp_path: Path) -> None:
+    artifact = Artifact("alpine/x.zip", "alpine", "Backpack", "1.0", 3, "d" * 64)
+    write_state(tmp_path, DistrictState("d" * 64, (artifact,), {"alpine/x.zip": (3, 17)}))
+
+    state = read_state(tmp_path)
+
+    assert state is not None and state.stamps == {"alpine/x.zip": (3, 17)}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.project import validate_project
+from generator.project.loader import validate_project
 from generator.project.merge import overlay
 
 BASE = """\

@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 
 from generator.errors import InputError
-from generator.project import load_project
+from generator.project.loader import load_project
 from generator.render import render_district
 
 PLUGIN_NS = "{http://plugin.powerschool.pearson.com}"
