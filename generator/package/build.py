@@ -8,7 +8,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +18,6 @@ from generator.package.atomic import build_lock, file_mode, remove_temporaries
 from generator.package.district import (
     BuildSettings,
     DistrictOutcome,
-    PreparedDistrict,
     check_unchanged,
     prepare_district,
     write_district,
@@ -30,11 +29,6 @@ from generator.package.shard import select_shard
 from generator.package.stages import ProjectLike, Stages, default_stages
 
 log = logging.getLogger(__name__)
-
-# Writer threads spend their time waiting for fsync; a few in parallel let the file system commit
-# several districts' files at once.
-WRITER_THREADS = 4
-WRITE_AHEAD = 16
 
 
 class UnknownDistrict(PspluginError):
@@ -180,42 +174,33 @@ def _build_all(
     settings: BuildSettings,
     request: BuildRequest,
 ) -> Iterator[DistrictOutcome]:
-    """Prepare districts (here or in worker processes) and write them on writer threads.
+    """Prepare and write each district, here or in worker processes.
 
-    Writing is mostly waiting for fsync, so it overlaps with preparing the next districts; at
-    most WRITE_AHEAD prepared districts wait in memory, whatever the number of districts.
+    Each process writes the districts it prepares: handing the bytes to writer threads instead
+    costs more in contention for the interpreter lock than the overlap with fsync saves.
     """
     jobs = request.jobs if request.jobs > 0 else (os.cpu_count() or 1)
-    pending: deque[tuple[PreparedDistrict, Future[None] | None]] = deque()
-    with ThreadPoolExecutor(WRITER_THREADS, thread_name_prefix="psplugin-write") as writers:
-        for prepared in _prepare_all(project, districts, stages, settings, jobs):
-            future = None
-            if prepared.files:
-                future = writers.submit(
-                    write_district, settings.out_dir, prepared, settings.file_mode
-                )
-            pending.append((prepared, future))
-            while len(pending) > WRITE_AHEAD or (pending and _settled(pending[0][1])):
-                yield _finish(*pending.popleft())
-        while pending:
-            yield _finish(*pending.popleft())
+    yield from _prepare_all(project, districts, stages, settings, jobs)
 
 
-def _settled(future: Future[None] | None) -> bool:
-    return future is None or future.done()
-
-
-def _finish(prepared: PreparedDistrict, future: Future[None] | None) -> DistrictOutcome:
+def _prepare_and_write(
+    project: ProjectLike,
+    district: str,
+    stages: Stages,
+    settings: BuildSettings,
+    cache: DigestCache,
+    secrets: ProjectSecrets,
+) -> DistrictOutcome:
+    prepared = prepare_district(project, district, stages, settings, cache, secrets)
     outcome = prepared.outcome
-    if future is not None:
+    if prepared.files:
         try:
-            future.result()
+            write_district(settings.out_dir, prepared, settings.file_mode)
         except OSError as error:
             outcome.status = "failed"
             outcome.artifacts = []
             message = f"cannot write the district's artifacts: {error.strerror or error}"
             outcome.findings.append(Finding(outcome.district, 0, 0, "write-failed", message))
-    prepared.files = {}
     return outcome
 
 
@@ -225,11 +210,11 @@ def _prepare_all(
     stages: Stages,
     settings: BuildSettings,
     jobs: int,
-) -> Iterator[PreparedDistrict]:
+) -> Iterator[DistrictOutcome]:
     if jobs == 1 or len(districts) < 2:
         cache, secrets = DigestCache(project.file_digests()), ProjectSecrets(project)
         for district in districts:
-            yield prepare_district(project, district, stages, settings, cache, secrets)
+            yield _prepare_and_write(project, district, stages, settings, cache, secrets)
         return
 
     # Where processes fork, workers inherit the project loaded here; elsewhere each loads it once.
@@ -255,8 +240,8 @@ def _prepare_all(
 
 def _run_pool(
     pool: ProcessPoolExecutor, districts: list[str], jobs: int
-) -> Iterator[PreparedDistrict]:
-    in_flight: deque[Future[PreparedDistrict]] = deque()
+) -> Iterator[DistrictOutcome]:
+    in_flight: deque[Future[DistrictOutcome]] = deque()
     for district in districts:
         in_flight.append(pool.submit(_worker_prepare, district))
         if len(in_flight) >= 2 * jobs:
@@ -280,10 +265,10 @@ def _start_worker(root: Path, stages: Stages, settings: BuildSettings) -> None:
     _worker = _worker_state(stages.load_project(root), stages, settings)
 
 
-def _worker_prepare(district: str) -> PreparedDistrict:
+def _worker_prepare(district: str) -> DistrictOutcome:
     assert _worker is not None, "the pool initializer loads the project"
     project, stages, settings, cache, secrets = _worker
-    return prepare_district(project, district, stages, settings, cache, secrets)
+    return _prepare_and_write(project, district, stages, settings, cache, secrets)
 
 
 def collect_artifacts(
