@@ -27,8 +27,13 @@ def command(ctx: click.Context, directory: Path, preset: str) -> None:
     The project validates and renders at once: one sample district, schema references for
     editors, and comments that explain the format.
     """
-    from generator.project.scaffold import scaffold
+    from generator.project.scaffold import available_presets, scaffold
 
+    if preset not in available_presets():
+        choices = ", ".join(available_presets())
+        raise click.BadParameter(
+            f"no preset '{preset}'; available: {choices}", param_hint="--preset"
+        )
     written = scaffold(directory, preset)
     if not is_quiet(ctx):
         for path in written:

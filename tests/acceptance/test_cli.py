@@ -66,3 +66,18 @@ def test_options_come_from_environment_variables(project: object) -> None:
         ["render", str(project), "--out", "x"], env={"PSPLUGIN_RENDER_DISTRICT": "nope"}
     )
     assert "no district 'nope'" in result.output
+
+
+def test_an_unwritable_output_is_an_error_not_a_traceback(project: object) -> None:
+    result = invoke(["render", str(project), "-d", "sample", "-o", "/proc/psplugin-test/out"])
+
+    assert result.exit_code == 1
+    assert result.output.startswith("error: ")
+    assert "Traceback" not in result.output
+
+
+def test_an_unknown_preset_is_a_usage_error(tmp_path: object) -> None:
+    result = invoke(["init", f"{tmp_path}/new", "--preset", "nope"])
+
+    assert result.exit_code == 2
+    assert "usims-backpack" in result.output
