@@ -185,3 +185,18 @@ def test_every_finding_of_every_file_comes_at_once(project: Path) -> None:
 def test_the_scaffolded_projects_are_clean(project: Path, blank_project: Path) -> None:
     assert validate_project(project).findings == []
     assert validate_project(blank_project).findings == []
+
+
+def test_project_layout_rules(tmp_path: Path, project: Path) -> None:
+    clean = {f.rule for f in validate_project(project).findings}
+    assert not clean & {"project.missing", "project.no-districts", "district.name"}
+
+    assert [f.rule for f in validate_project(tmp_path / "nowhere").findings] == ["project.missing"]
+
+    (project / "districts" / "Bad Name.yaml").write_text(BASE)
+    assert "district.name" in {f.rule for f in validate_project(project).findings}
+
+    for path in (project / "districts").iterdir():
+        path.unlink()
+    [finding] = validate_project(project).findings
+    assert (finding.rule, finding.is_error) == ("project.no-districts", False)
