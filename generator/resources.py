@@ -26,3 +26,8 @@ def schemas_dir() -> Path:
 
 def presets_dir() -> Path:
     return templates_dir() / "presets"
+
+
+def preset_names() -> list[str]:
+    """The presets shipped with psplugin: each a folder with a preset.yaml and a scaffold."""
+    return sorted(p.name for p in presets_dir().iterdir() if (p / "preset.yaml").is_file())

@@ -19,7 +19,7 @@ from generator.project.model import (
 )
 from generator.project.rules import RuleContext, check_document
 from generator.project.yamlsource import KeyPath, SourceDoc, YamlError, load_yaml
-from generator.resources import presets_dir
+from generator.resources import preset_names, presets_dir
 
 DISTRICT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -64,15 +64,12 @@ class _Reader:
         self.files_checked = 0
         self.broken: set[str] = set()
 
-    def display(self, path: Path) -> str:
-        return str(path)
-
     def read(self) -> Project | None:
         config_path = self.root / PROJECT_FILE
         if not config_path.is_file():
             self.findings.append(
                 Finding(
-                    self.display(config_path),
+                    str(config_path),
                     1,
                     1,
                     "project.missing",
@@ -99,7 +96,7 @@ class _Reader:
     def parse(self, path: Path, *, preset: bool = False) -> SourceDoc | None:
         self.files_checked += 0 if preset else 1
         try:
-            doc = load_yaml(path, self.display(path))
+            doc = load_yaml(path, str(path))
         except YamlError as error:
             self.findings.append(
                 Finding(
@@ -123,7 +120,7 @@ class _Reader:
         name = config.data.get("preset")
         if not isinstance(name, str):
             return None
-        available = sorted(p.name for p in presets_dir().iterdir() if (p / "preset.yaml").is_file())
+        available = preset_names()
         if name not in available:
             close = difflib.get_close_matches(name, available, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"available: {', '.join(available)}"
@@ -139,7 +136,7 @@ class _Reader:
         if not paths:
             self.findings.append(
                 Finding(
-                    self.display(folder),
+                    str(folder),
                     1,
                     1,
                     "project.no-districts",
@@ -152,7 +149,7 @@ class _Reader:
             if not DISTRICT_NAME.match(name) or name in project.districts:
                 self.findings.append(
                     Finding(
-                        self.display(path),
+                        str(path),
                         1,
                         1,
                         "district.name",
@@ -165,11 +162,9 @@ class _Reader:
             doc = self.parse(path)
             if doc is None:
                 continue
-            for key in ("preset",):
-                if key in doc.data:
-                    self.report(
-                        doc, (key,), "district.preset", "a preset is chosen once, in psplugin.yaml"
-                    )
+            if "preset" in doc.data:
+                message = "a preset is chosen once, in psplugin.yaml"
+                self.report(doc, ("preset",), "district.preset", message)
             project.districts[name] = doc
             if any(f.is_error for f in self.findings[before:]):
                 self.broken.add(name)

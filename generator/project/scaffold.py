@@ -11,14 +11,14 @@ from pathlib import Path
 from generator.errors import ConfigError, InputError
 from generator.project.model import PROJECT_FILE
 from generator.project.schema import layer_schema
-from generator.resources import presets_dir
+from generator.resources import preset_names, presets_dir
 
 SCHEMA_FILE = "psplugin.schema.json"
 GITIGNORE = "dist/\nsecrets.env\n*.secrets.env\n"
 
 
 def available_presets() -> list[str]:
-    return sorted(p.name for p in presets_dir().iterdir() if (p / "scaffold").is_dir())
+    return preset_names()
 
 
 def scaffold(target: Path, preset: str) -> list[Path]:
