@@ -6,12 +6,12 @@ import contextlib
 import dataclasses
 import hashlib
 import json
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from generator.cache import Bounded
 from generator.errors import PspluginError
 from generator.findings import Finding, has_errors
 from generator.package.archive import select_entries, zip_bytes
@@ -63,6 +63,7 @@ class Package:
     zip_name: str
     entries: list[tuple[str, bytes]]
     files: dict[str, bytes]
+    digests: dict[str, str]
 
     def scanned(self) -> Iterator[tuple[str, bytes]]:
         """What the secret scan reads: the plugin's files as they go into the zip (its deflated
@@ -132,7 +133,7 @@ def prepare_district(
     if has_errors(outcome.findings):
         return PreparedDistrict(outcome)
 
-    outcome.artifacts = _artifacts(district, rendered, package.files)
+    outcome.artifacts = _artifacts(district, rendered, package.files, package.digests)
     return PreparedDistrict(outcome, package.files, digest, previous)
 
 
@@ -173,10 +174,12 @@ def _package(
         files["data-exchange.json"] = text.encode("utf-8")
     context = sheet_context(rendered, zip_name, archive_sha256)
     files["setup-sheet.md"], files["setup-sheet.html"] = render_setup_sheets(context)
-    return Package(zip_name, entries, files)
+    return Package(zip_name, entries, files, {zip_name: archive_sha256})
 
 
-def _artifacts(district: str, rendered: RenderedLike, files: dict[str, bytes]) -> list[Artifact]:
+def _artifacts(
+    district: str, rendered: RenderedLike, files: dict[str, bytes], digests: dict[str, str]
+) -> list[Artifact]:
     return [
         Artifact(
             file=f"{district}/{name}",
@@ -184,7 +187,7 @@ def _artifacts(district: str, rendered: RenderedLike, files: dict[str, bytes]) -
             plugin=rendered.plugin_name,
             version=rendered.plugin_version,
             size=len(content),
-            sha256=_ZIP_DIGESTS.get(id(content)) or hashlib.sha256(content).hexdigest(),
+            sha256=digests.get(name) or hashlib.sha256(content).hexdigest(),
         )
         for name, content in sorted(files.items())
     ]
@@ -194,34 +197,25 @@ def _artifacts(district: str, rendered: RenderedLike, files: dict[str, bytes]) -
 # setup sheet differ), so the zip made of given entries, and the scan of given bytes, are kept
 # for the next district instead of being made again. Keys hold the bytes themselves: equal
 # content, equal result.
-_ZIPS: OrderedDict[tuple[object, ...], tuple[bytes, str]] = OrderedDict()
-_ZIP_DIGESTS: dict[int, str] = {}
-_SCANS: OrderedDict[bytes, tuple[list[str], list[Finding]]] = OrderedDict()
-_REMEMBERED = 32
+_ZIPS: Bounded[tuple[bytes, str]] = Bounded(32)
+_SCANS: Bounded[tuple[list[str], list[Finding]]] = Bounded(256)
 
 
 def _zip_of(entries: list[tuple[str, bytes]], epoch: int | None) -> tuple[bytes, str]:
-    key = (epoch, *(part for entry in entries for part in entry))
-    made = _ZIPS.get(key)
-    if made is None:
+    """The zip of the entries and its sha256."""
+
+    def make() -> tuple[bytes, str]:
         archive = zip_bytes(entries, epoch)
-        made = (archive, hashlib.sha256(archive).hexdigest())
-        _ZIPS[key] = made
-        _ZIP_DIGESTS[id(archive)] = made[1]
-        if len(_ZIPS) > _REMEMBERED:
-            _, (evicted, _) = _ZIPS.popitem(last=False)
-            _ZIP_DIGESTS.pop(id(evicted), None)
-    return made
+        return archive, hashlib.sha256(archive).hexdigest()
+
+    return _ZIPS.get_or_make((epoch, *(part for entry in entries for part in entry)), make)
 
 
 def _scan(display: str, content: bytes, values: list[str]) -> list[Finding]:
     # A remembered scan counts only for the very list of secret values it was made with.
     entry = _SCANS.get(content)
     if entry is None or entry[0] is not values:
-        entry = (values, scan_text("", content, values))
-        _SCANS[content] = entry
-        if len(_SCANS) > _REMEMBERED * 8:
-            _SCANS.popitem(last=False)
+        entry = _SCANS.put(content, (values, scan_text("", content, values)))
     return [dataclasses.replace(finding, file=display) for finding in entry[1]]
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import jinja2
 
+from generator.cache import Bounded
 from generator.findings import Finding
 from generator.project.layout import fragment_path
 from generator.project.model import Project
@@ -80,20 +81,14 @@ def checked_findings(tree: PluginTree, context: CheckContext) -> list[Finding]:
         tuple(sorted(context.ignore)),
         tuple(sorted(context.other_query_names.items())),
     )
-    findings = _CHECKED.get(key)
-    if findings is None:
-        findings = check_tree(PluginTree(files=tree.files), context)
-        if len(_CHECKED) >= _CHECKED_LIMIT:
-            _CHECKED.pop(next(iter(_CHECKED)))
-        _CHECKED[key] = findings
+    findings = _CHECKED.get_or_make(key, lambda: check_tree(PluginTree(files=tree.files), context))
     return [dataclasses.replace(f, file=tree.display(f.file)) for f in findings]
 
 
-_CHECKED: dict[tuple[object, ...], list[Finding]] = {}
+_CHECKED: Bounded[list[Finding]] = Bounded(64)
 _MEMO = RenderMemo()
 # One empty sequence for every absent list, so that absence has one identity in the memo.
 _NOTHING: tuple[()] = ()
-_CHECKED_LIMIT = 64
 
 
 def _slug(name: str) -> str:

@@ -7,8 +7,9 @@ the very same objects as a render before it gives the same bytes, so those bytes
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
+
+from generator.cache import Bounded
 
 LIMIT = 512
 
@@ -22,19 +23,10 @@ class RenderMemo:
     """
 
     def __init__(self, limit: int = LIMIT) -> None:
-        self.limit = limit
-        self._entries: OrderedDict[Hashable, tuple[tuple[object, ...], bytes]] = OrderedDict()
+        self._entries: Bounded[tuple[tuple[object, ...], bytes]] = Bounded(limit)
 
     def get_or_make(
         self, name: Hashable, sources: tuple[object, ...], make: Callable[[], bytes]
     ) -> bytes:
         key = (name, tuple(id(source) for source in sources))
-        entry = self._entries.get(key)
-        if entry is not None:
-            self._entries.move_to_end(key)
-            return entry[1]
-        output = make()
-        self._entries[key] = (sources, output)
-        if len(self._entries) > self.limit:
-            self._entries.popitem(last=False)
-        return output
+        return self._entries.get_or_make(key, lambda: (sources, make()))[1]
