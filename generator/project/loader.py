@@ -51,8 +51,8 @@ def validate_project(root: str | Path) -> ValidationResult:
         # What the districts do not override is checked once, on the base, for all of them.
         base_missing = list(schema.missing_required(project.base()))
         for name in project.district_names:
-            if name not in reader.broken:
-                reader.findings.extend(_check_district(project, name, base_missing))
+            found = _check_district(project, name, base_missing)
+            reader.findings.extend(_not_reported_yet(found, reader.findings))
     unique = sort_findings(set(reader.findings))
     return ValidationResult(project, unique, reader.files_checked)
 
@@ -62,7 +62,6 @@ class _Reader:
         self.root = root
         self.findings: list[Finding] = []
         self.files_checked = 0
-        self.broken: set[str] = set()
 
     def read(self) -> Project | None:
         config_path = self.root / PROJECT_FILE
@@ -158,7 +157,6 @@ class _Reader:
                     )
                 )
                 continue
-            before = len(self.findings)
             doc = self.parse(path)
             if doc is None:
                 continue
@@ -166,10 +164,19 @@ class _Reader:
                 message = "a preset is chosen once, in psplugin.yaml"
                 self.report(doc, ("preset",), "district.preset", message)
             project.districts[name] = doc
-            if any(f.is_error for f in self.findings[before:]):
-                self.broken.add(name)
-        if any(f.is_error and f.file == project.config.display for f in self.findings):
-            self.broken.update(project.districts)
+
+
+def _not_reported_yet(found: list[Finding], reported: list[Finding]) -> list[Finding]:
+    """The district's findings less those about a value a file's own check already reported
+    (a school year of the wrong type is one problem, not a type error and a format error)."""
+    flagged = {(f.file, f.key_path) for f in reported if f.is_error}
+
+    def covered(finding: Finding) -> bool:
+        path = finding.key_path
+        ends = [i for i, char in enumerate(path) if char in ".["] + [len(path)]
+        return any((finding.file, path[:end]) in flagged for end in ends)
+
+    return [finding for finding in found if not covered(finding)]
 
 
 def _check_district(

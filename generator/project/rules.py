@@ -50,7 +50,15 @@ def rule(function: Rule) -> Rule:
 
 
 def check_document(context: RuleContext) -> list[Problem]:
-    return [problem for check in RULES for problem in check(context)]
+    """Every rule's problems. A rule that meets a value of the wrong type stops for this
+    document: the schema check has already reported that value."""
+    problems: list[Problem] = []
+    for check in RULES:
+        try:
+            problems.extend(list(check(context)))
+        except (TypeError, AttributeError, KeyError, ValueError, IndexError):
+            continue
+    return problems
 
 
 @rule

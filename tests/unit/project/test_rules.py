@@ -200,3 +200,16 @@ def test_project_layout_rules(tmp_path: Path, project: Path) -> None:
         path.unlink()
     [finding] = validate_project(project).findings
     assert (finding.rule, finding.is_error) == ("project.no-districts", False)
+
+
+def test_a_type_error_does_not_hide_other_problems_nor_repeat_itself(project: Path) -> None:
+    (project / "districts" / "sample.yaml").write_text(
+        BASE.replace('"01"', '"01234"') + "data_exchange:\n  school_years: [2026]\n"
+    )
+
+    findings = {(f.rule, f.key_path) for f in validate_project(project).findings}
+
+    assert findings == {
+        ("schema.type", "data_exchange.school_years[0]"),
+        ("lea.state-number", "district.lea_state_number"),
+    }
