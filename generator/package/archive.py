@@ -11,8 +11,8 @@ import io
 import time
 import zipfile
 from collections.abc import Iterable
-from pathlib import PurePosixPath
 
+from generator.entry_names import is_junk, path_problem
 from generator.findings import Finding, Severity
 from generator.tree import PluginTree
 
@@ -27,9 +27,6 @@ _UNIX = 3  # "made by" system: Unix, so that readers honour the permission bits 
 _S_IFREG = 0o100000
 COMPRESS_LEVEL = 6
 
-_JUNK_NAMES = {"__MACOSX", "Thumbs.db", "desktop.ini"}
-_JUNK_SUFFIXES = ("~", ".bak", ".orig", ".rej", ".swp", ".swo", ".tmp")
-
 
 def zip_date_time(epoch: int | None) -> tuple[int, int, int, int, int, int]:
     """The entry timestamp for SOURCE_DATE_EPOCH (or the fixed default), in UTC, clamped to the
@@ -39,36 +36,16 @@ def zip_date_time(epoch: int | None) -> tuple[int, int, int, int, int, int]:
     return (stamp.tm_year, stamp.tm_mon, stamp.tm_mday, stamp.tm_hour, stamp.tm_min, stamp.tm_sec)
 
 
-def is_junk(path: str) -> bool:
-    """True for files no installer wants: dotfiles and dot-folders, macOS and Windows metadata,
-    editor backups, swap and autosave files."""
-    for part in PurePosixPath(path).parts:
-        if part.startswith(".") or part in _JUNK_NAMES:
-            return True
-    name = PurePosixPath(path).name
-    return name.endswith(_JUNK_SUFFIXES) or (name.startswith("#") and name.endswith("#"))
-
-
-def _name_problem(path: str) -> str | None:
-    if "\\" in path:
-        return "entry name contains a backslash; zip entry names must use '/'"
-    if path.startswith("/") or (len(path) > 1 and path[1] == ":"):
-        return "entry name is absolute; it must be relative to the plugin root"
-    parts = path.split("/")
-    if any(part in ("", ".", "..") for part in parts):
-        return "entry name has an empty, '.' or '..' segment"
-    return None
-
-
 def select_entries(tree: PluginTree) -> tuple[list[tuple[str, bytes]], list[Finding]]:
     """The tree's files that go into the zip, sorted by name, and findings for what is left out
     or cannot be packaged."""
     entries: list[tuple[str, bytes]] = []
     findings: list[Finding] = []
     for path in tree:
-        problem = _name_problem(path)
+        problem = path_problem(path)
         if problem is not None:
-            findings.append(Finding(tree.display(path), 0, 0, "package-entry-name", problem))
+            message = f"{problem.message}; it cannot go into the zip"
+            findings.append(Finding(tree.display(path), 0, 0, "package-entry-name", message))
         elif is_junk(path):
             message = "junk file left out of the zip (dotfile, OS metadata or editor backup)"
             findings.append(

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from generator.entry_names import is_junk
 from generator.findings import Finding, sort_findings
 from generator.rules.context import CheckContext
 from generator.rules.fragments import check_fragments
 from generator.rules.layout import check_layout
 from generator.rules.message_keys import check_message_keys
 from generator.rules.page_catalog import check_page_catalog
-from generator.rules.paths import is_junk
 from generator.rules.permissions import check_permission_mappings
 from generator.rules.plugin_xml import check_plugin_xml
 from generator.rules.queries import check_named_queries

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from generator.entry_names import is_junk, path_problem
 from generator.findings import Severity
-from generator.rules.paths import is_junk, path_problem
 from generator.rules.registry import define_rule
 from generator.rules.scan import Scan
 

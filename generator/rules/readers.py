@@ -16,9 +16,9 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.entry_names import path_problem
 from generator.findings import Finding, Severity, sort_findings
 from generator.rules.layout import UNSAFE_PATH
-from generator.rules.paths import path_problem
 from generator.rules.registry import Rule, define_rule
 from generator.tree import PluginTree
 

@@ -9,9 +9,9 @@ import re
 
 from lxml import etree
 
+from generator.entry_names import is_junk
 from generator.findings import Finding
 from generator.rules.context import CheckContext
-from generator.rules.paths import is_junk
 from generator.rules.registry import Rule, define_rule
 from generator.rules.xmlparse import XmlParseError, parse_xml
 from generator.tree import PluginTree

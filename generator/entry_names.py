@@ -1,4 +1,5 @@
-"""Which entry names are safe to install: the one place readers and the layout rules agree on."""
+"""Which entry names are safe to install, and which are junk: the one place where the readers,
+the layout rules and the zip writer agree."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _JUNK_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini", ".git", ".svn", ".idea", ".vscode"}
-_BACKUP = re.compile(r"(~|\.bak|\.orig|\.swp|\.swo|\.tmp)$|^#.*#$", re.IGNORECASE)
+_BACKUP = re.compile(r"(~|\.bak|\.orig|\.rej|\.swp|\.swo|\.tmp)$|^#.*#$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def path_problem(name: str) -> PathProblem | None:
 def is_junk(path: str) -> bool:
     """Whether an entry is an operating-system or editor leftover nobody meant to ship."""
     segments = path.split("/")
-    if segments[0] == "__MACOSX":
+    if "__MACOSX" in segments:
         return True
     name = segments[-1]
     if name in _JUNK_NAMES or any(segment in _JUNK_NAMES for segment in segments[:-1]):
