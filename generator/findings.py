@@ -40,6 +40,17 @@ class Finding:
         }
 
 
+def format_key_path(path: Iterable[str | int]) -> str:
+    """A key path as findings show it: `districts[0].schools[2].school_id`."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text
+
+
 def has_errors(findings: Iterable[Finding]) -> bool:
     return any(finding.is_error for finding in findings)
 

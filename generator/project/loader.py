@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.findings import Finding, Severity, sort_findings
+from generator.findings import Finding, Severity, format_key_path, sort_findings
 from generator.project import schema
 from generator.project.merge import locate
 from generator.project.model import (
@@ -111,9 +111,7 @@ class _Reader:
 
     def report(self, doc: SourceDoc, path: tuple[str, ...], rule: str, message: str) -> None:
         line, col = doc.key_positions.get(path) or doc.nearest(path)[1]
-        self.findings.append(
-            Finding(doc.display, line, col, rule, message, schema.format_key_path(path))
-        )
+        self.findings.append(Finding(doc.display, line, col, rule, message, format_key_path(path)))
 
     def preset(self, config: SourceDoc) -> Preset | None:
         name = config.data.get("preset")
@@ -190,7 +188,7 @@ def _check_district(
     findings = []
     for path, missing in missing_here:
         doc, line, col = locate(layers, path)
-        key_path = schema.format_key_path((*path, missing))
+        key_path = format_key_path((*path, missing))
         where = f" (in {layers[-1].display} or {project.config.display})" if not path else ""
         findings.append(
             Finding(
@@ -215,7 +213,7 @@ def _check_district(
                 col,
                 problem.rule,
                 problem.message,
-                schema.format_key_path(problem.path),
+                format_key_path(problem.path),
                 problem.severity,
             )
         )

@@ -12,7 +12,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from generator.findings import Finding
+from generator.findings import Finding, format_key_path
 from generator.project.yamlsource import KeyPath, SourceDoc
 from generator.resources import schemas_dir
 
@@ -54,16 +54,6 @@ def _strip_required(node: Any) -> None:
 @functools.cache
 def _validator(layer: bool) -> Draft202012Validator:
     return Draft202012Validator(layer_schema() if layer else bundle_schema())
-
-
-def format_key_path(path: Iterable[str | int]) -> str:
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else part
-    return text
 
 
 def check_layer(doc: SourceDoc) -> list[Finding]:

@@ -15,7 +15,7 @@ def parse_school_year(text: str) -> int:
     start, end = int(match.group(1)), int(match.group(2))
     if (start + 1) % 100 != end:
         raise ValueError(f"'{text}' does not span two consecutive years (like 25-26)")
-    return 2000 + end if end > 0 else 2100
+    return 2000 + end
 
 
 def format_school_year(edfi_year: int) -> str:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from generator.errors import InputError
+from generator.findings import format_key_path
+from generator.project.school_year import format_school_year, parse_school_year
 from generator.resources import schemas_dir
 
 SCHEMA_NAME = "simulator-data.schema.json"
@@ -50,7 +52,7 @@ class District:
     @property
     def school_year_labels(self) -> list[str]:
         """The school years as PowerSchool writes them, e.g. `25-26`."""
-        return [school_year_label(year) for year in self.school_years]
+        return [format_school_year(year) for year in self.school_years]
 
 
 @dataclass(frozen=True)
@@ -92,17 +94,7 @@ def edfi_school_year(value: str | int) -> int:
         if not 1991 <= value <= 2099:
             raise ValueError(f"school year {value} is out of range")
         return value
-    start, _, end = value.partition("-")
-    if not (len(start) == len(end) == 2 and start.isdigit() and end.isdigit()):
-        raise ValueError(f"school year {value!r} is not written like 25-26")
-    if (int(start) + 1) % 100 != int(end):
-        raise ValueError(f"school year {value!r} does not span two consecutive years")
-    return 2000 + int(end)
-
-
-def school_year_label(year: int) -> str:
-    """PowerSchool's label of an Ed-Fi school year: 2026 is `25-26`."""
-    return f"{(year - 1) % 100:02d}-{year % 100:02d}"
+    return parse_school_year(value)
 
 
 def load_data(path: str | Path) -> ExchangeData:
@@ -127,16 +119,16 @@ def _parse(path: Path) -> Any:
             raise InputError(
                 f"not valid JSON: {error.msg}", file=path, line=error.lineno, col=error.colno
             ) from None
-    import yaml
+    from generator.project.yamlsource import YamlError, parse_yaml
 
+    # The project's YAML reader: duplicate keys, alias bombs and deep nesting are refused with
+    # their line, like in project files.
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or "cannot be parsed"
-        line = mark.line + 1 if mark is not None else None
-        col = mark.column + 1 if mark is not None else None
-        raise InputError(f"not valid YAML: {problem}", file=path, line=line, col=col) from None
+        return parse_yaml(text, str(path), path).data
+    except YamlError as error:
+        raise InputError(
+            f"not valid YAML: {error.message}", file=path, line=error.line, col=error.col
+        ) from None
 
 
 def _validate(document: Any, path: Path) -> None:
@@ -146,15 +138,9 @@ def _validate(document: Any, path: Path) -> None:
     validator = jsonschema.Draft202012Validator(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(document))
     if error is not None:
-        raise InputError(error.message, file=path, key_path=key_path(error.absolute_path) or "$")
-
-
-def key_path(parts: Iterable[str | int]) -> str:
-    """A key path such as `districts[0].schools[2].school_id`."""
-    text = ""
-    for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
+        raise InputError(
+            error.message, file=path, key_path=format_key_path(error.absolute_path) or "$"
+        )
 
 
 def _build(document: dict[str, Any]) -> ExchangeData:

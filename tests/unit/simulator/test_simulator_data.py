@@ -10,8 +10,9 @@ import pytest
 import yaml
 
 from generator.errors import InputError
+from generator.project.school_year import format_school_year
 from generator.simulator import load_data, sample_data
-from generator.simulator.data import edfi_school_year, school_year_label
+from generator.simulator.data import edfi_school_year
 
 
 def minimal_document() -> dict[str, Any]:
@@ -63,7 +64,7 @@ def test_malformed_school_years_are_refused(text: str) -> None:
 
 
 def test_school_year_labels_round_trip() -> None:
-    assert [school_year_label(y) for y in (2000, 2026)] == ["99-00", "25-26"]
+    assert [format_school_year(y) for y in (2000, 2026)] == ["99-00", "25-26"]
 
 
 def test_a_yaml_file_loads_into_districts(tmp_path: Path) -> None:
