@@ -50,6 +50,9 @@ class Project:
     _base: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
     _template_files: list[Path] | None = field(default=None, init=False, repr=False, compare=False)
     _template_dirs: list[Path] | None = field(default=None, init=False, repr=False, compare=False)
+    _secrets_files: dict[Path, dict[str, str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
     _last_merged: tuple[str, dict[str, Any]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -131,7 +134,7 @@ class Project:
         """The district's key and secret values that can be resolved here, for leak scanning."""
         values = []
         for reference in self.credential_references(district).values():
-            value = secrets.resolve(reference, self.root)
+            value = secrets.resolve(reference, self.root, self._secrets_files)
             if value:
                 values.append(value)
         return values

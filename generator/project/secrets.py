@@ -29,12 +29,20 @@ def read_secrets_file(path: Path) -> dict[str, str]:
     return values
 
 
-def resolve(reference: dict[str, Any], project_root: Path) -> str | None:
-    """The value a reference points to, or None when it is not available here."""
+def resolve(
+    reference: dict[str, Any],
+    project_root: Path,
+    files: dict[Path, dict[str, str]] | None = None,
+) -> str | None:
+    """The value a reference points to, or None when it is not available here. `files` keeps
+    secrets files already read, for callers that resolve many references."""
     if "env" in reference:
         return os.environ.get(str(reference["env"]))
     secrets_path = project_root / str(reference.get("secrets_file", ""))
-    try:
-        return read_secrets_file(secrets_path).get(str(reference.get("name")))
-    except (OSError, UnicodeDecodeError):
-        return None
+    cache = {} if files is None else files
+    if secrets_path not in cache:
+        try:
+            cache[secrets_path] = read_secrets_file(secrets_path)
+        except (OSError, UnicodeDecodeError):
+            cache[secrets_path] = {}
+    return cache[secrets_path].get(str(reference.get("name")))
