@@ -1,13 +1,21 @@
-"""Crash-safe writes into dist/: temporary file, fsync, rename; and the lock one build holds."""
+"""Crash-safe writes into dist/: a temporary file renamed over the target; and the lock one build
+holds.
+
+A rename is atomic, so a reader, or a build killed at any moment, sees the old file or the new
+one and never a part. Making the bytes durable against a power cut is a separate, costly step
+(fsync): a build asks for it once, for everything it wrote, before its manifest (`flush_all`),
+rather than once per file; the manifest and checksums themselves are written durably.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
+import itertools
 import logging
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -20,41 +28,73 @@ log = logging.getLogger(__name__)
 TEMP_PREFIX = ".psplugin-tmp-"
 LOCK_NAME = ".lock"
 
+_OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW
+_sequence = itertools.count()
+
 
 class BuildLocked(PspluginError):
     """Another build holds the lock on the output folder."""
 
 
 def file_mode() -> int:
-    """The mode a newly created file gets under the current umask (mkstemp itself uses 0o600)."""
+    """The mode a newly created file gets under the current umask."""
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
 
 
-def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write `data` to `path` so that readers see the old file or the new one, never a part."""
-    write_atomic_chunks(path, [data], mode)
+def write_atomic(path: Path, data: bytes, mode: int = 0o644, *, durable: bool = False) -> None:
+    """Write `data` to `path` so that readers see the old file or the new one, never a part.
+    With `durable`, the file and the rename are also on disk when this returns."""
+    write_atomic_chunks(path, [data], mode, durable=durable)
 
 
-def write_atomic_chunks(path: Path, chunks: Iterable[bytes], mode: int = 0o644) -> str:
+def write_atomic_chunks(
+    path: Path, chunks: Iterable[bytes], mode: int = 0o644, *, durable: bool = False
+) -> str:
     """Like write_atomic, for content made piece by piece; returns the sha256 of what it wrote."""
     digest = hashlib.sha256()
-    fd, temporary = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=f"-{path.name}", dir=path.parent)
+    fd, temporary = _create_temporary(path, mode)
     try:
-        with os.fdopen(fd, "wb") as stream:
+        try:
             for chunk in chunks:
                 digest.update(chunk)
-                stream.write(chunk)
-            stream.flush()
-            os.fchmod(stream.fileno(), mode)
-            os.fsync(stream.fileno())
+                _write_all(fd, chunk)
+            # The umask may have cleared bits of `mode` when the file was created.
+            os.fchmod(fd, mode)
+            if durable:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+    if durable:
+        fsync_folder(path.parent)
     return digest.hexdigest()
+
+
+def _create_temporary(path: Path, mode: int) -> tuple[int, str]:
+    # The process id and a counter make the name unique among running builds (the lock allows
+    # one per folder, and its workers differ by pid); one left by a killed process whose pid came
+    # round again is stepped over.
+    while True:
+        temporary = f"{path.parent}/{TEMP_PREFIX}{os.getpid()}-{next(_sequence)}-{path.name}"
+        try:
+            return os.open(temporary, _OPEN_FLAGS, mode), temporary
+        except FileExistsError:
+            continue
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written == 0:
+            raise OSError(errno.EIO, "the file system accepted no bytes")
+        view = view[written:]
 
 
 def fsync_folder(folder: Path) -> None:
@@ -64,6 +104,11 @@ def fsync_folder(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def flush_all() -> None:
+    """Put everything written so far on disk, in one pass instead of one fsync per file."""
+    os.sync()
 
 
 def remove_temporaries(folder: Path) -> int:

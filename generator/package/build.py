@@ -4,29 +4,20 @@ describe what dist/ holds in manifest.json and SHA256SUMS."""
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import PspluginError
-from generator.findings import Finding
-from generator.package.atomic import build_lock, file_mode, remove_temporaries
-from generator.package.district import (
-    BuildSettings,
-    DistrictOutcome,
-    check_unchanged,
-    prepare_district,
-    write_district,
-)
+from generator.findings import Finding, has_errors, sort_findings
+from generator.package.atomic import build_lock, file_mode, flush_all, remove_temporaries
+from generator.package.district import BuildSettings, DistrictOutcome, check_unchanged
 from generator.package.incremental import DigestCache, artifacts_intact, read_state
 from generator.package.manifest import Artifact, write_manifest
-from generator.package.secrets_scan import ProjectSecrets
 from generator.package.shard import select_shard
 from generator.package.stages import ProjectLike, Stages, default_stages
+from generator.package.workers import Runner, WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -85,30 +76,50 @@ def run_build(
         if quick is not None:
             return quick
     try:
-        project = stages.load_project(request.project)
+        project = stages.open_project(request.project)
     except PspluginError as error:
         findings = getattr(error, "findings", None)
         if not isinstance(findings, list):
             raise
         return BuildResult(out_dir, project_findings=findings)
 
+    names = project.district_names
     selected = select_districts(project, request)
-    result = BuildResult(out_dir)
-    with build_lock(out_dir):
-        _remove_leftovers(out_dir, project.district_names)
-        if on_start is not None:
-            on_start(len(selected))
-        for outcome in _build_all(project, selected, stages, settings, request):
-            result.outcomes.append(outcome)
-            if on_district is not None:
-                on_district(outcome)
-        result.outcomes.sort(key=lambda outcome: outcome.district)
-        result.manifest_artifacts = write_manifest(
-            out_dir,
-            collect_artifacts(out_dir, project.district_names, result.outcomes),
-            settings.file_mode,
-        )
-    return result
+    jobs = request.jobs if request.jobs > 0 else (os.cpu_count() or 1)
+    workers = min(jobs, len(names))
+    if workers > 1:
+        runner: Runner = WorkerPool(project, stages, settings, names, selected, workers)
+    else:
+        runner = Runner(project, stages, settings, names, selected)
+    try:
+        # Every district is checked, not only those selected: one broken file stops the build,
+        # whichever districts it asked for, before anything is written.
+        findings = runner.check()
+        if has_errors(findings):
+            return BuildResult(out_dir, project_findings=sort_findings(set(findings)))
+        result = BuildResult(out_dir)
+        with build_lock(out_dir):
+            _remove_leftovers(out_dir, names)
+            if on_start is not None:
+                on_start(len(selected))
+            try:
+                for outcome in runner.build():
+                    result.outcomes.append(outcome)
+                    if on_district is not None:
+                        on_district(outcome)
+            finally:
+                # No worker may still be writing once the lock is released.
+                runner.close()
+            result.outcomes.sort(key=lambda outcome: outcome.district)
+            if result.count("built"):
+                # The manifest vouches for the artifacts, so they reach the disk before it does.
+                flush_all()
+            result.manifest_artifacts = write_manifest(
+                out_dir, collect_artifacts(out_dir, names, result.outcomes), settings.file_mode
+            )
+        return result
+    finally:
+        runner.close()
 
 
 def _when_nothing_changed(
@@ -165,110 +176,6 @@ def _remove_leftovers(out_dir: Path, districts: Sequence[str]) -> None:
     remove_temporaries(out_dir)
     for district in districts:
         remove_temporaries(out_dir / district)
-
-
-def _build_all(
-    project: ProjectLike,
-    districts: list[str],
-    stages: Stages,
-    settings: BuildSettings,
-    request: BuildRequest,
-) -> Iterator[DistrictOutcome]:
-    """Prepare and write each district, here or in worker processes.
-
-    Each process writes the districts it prepares: handing the bytes to writer threads instead
-    costs more in contention for the interpreter lock than the overlap with fsync saves.
-    """
-    jobs = request.jobs if request.jobs > 0 else (os.cpu_count() or 1)
-    yield from _prepare_all(project, districts, stages, settings, jobs)
-
-
-def _prepare_and_write(
-    project: ProjectLike,
-    district: str,
-    stages: Stages,
-    settings: BuildSettings,
-    cache: DigestCache,
-    secrets: ProjectSecrets,
-) -> DistrictOutcome:
-    prepared = prepare_district(project, district, stages, settings, cache, secrets)
-    outcome = prepared.outcome
-    if prepared.files:
-        try:
-            write_district(settings.out_dir, prepared, settings.file_mode)
-        except OSError as error:
-            outcome.status = "failed"
-            outcome.artifacts = []
-            message = f"cannot write the district's artifacts: {error.strerror or error}"
-            outcome.findings.append(Finding(outcome.district, 0, 0, "write-failed", message))
-    return outcome
-
-
-def _prepare_all(
-    project: ProjectLike,
-    districts: list[str],
-    stages: Stages,
-    settings: BuildSettings,
-    jobs: int,
-) -> Iterator[DistrictOutcome]:
-    if jobs == 1 or len(districts) < 2:
-        cache, secrets = DigestCache(project.file_digests()), ProjectSecrets(project)
-        for district in districts:
-            yield _prepare_and_write(project, district, stages, settings, cache, secrets)
-        return
-
-    # Where processes fork, workers inherit the project loaded here; elsewhere each loads it once.
-    # Either way each keeps its own digest cache; only names go in, and no more than two tasks
-    # per worker are in flight, so finished districts cannot pile up.
-    global _worker
-    forking = "fork" in multiprocessing.get_all_start_methods()
-    workers = min(jobs, len(districts))
-    if forking:
-        _worker = _worker_state(project, stages, settings)
-    try:
-        if forking:
-            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-        else:
-            pool = ProcessPoolExecutor(
-                workers, initializer=_start_worker, initargs=(project.root, stages, settings)
-            )
-        with pool:
-            yield from _run_pool(pool, districts, jobs)
-    finally:
-        _worker = None
-
-
-def _run_pool(
-    pool: ProcessPoolExecutor, districts: list[str], jobs: int
-) -> Iterator[DistrictOutcome]:
-    in_flight: deque[Future[DistrictOutcome]] = deque()
-    for district in districts:
-        in_flight.append(pool.submit(_worker_prepare, district))
-        if len(in_flight) >= 2 * jobs:
-            yield in_flight.popleft().result()
-    while in_flight:
-        yield in_flight.popleft().result()
-
-
-_worker: tuple[ProjectLike, Stages, BuildSettings, DigestCache, ProjectSecrets] | None = None
-
-
-def _worker_state(
-    project: ProjectLike, stages: Stages, settings: BuildSettings
-) -> tuple[ProjectLike, Stages, BuildSettings, DigestCache, ProjectSecrets]:
-    return project, stages, settings, DigestCache(project.file_digests()), ProjectSecrets(project)
-
-
-def _start_worker(root: Path, stages: Stages, settings: BuildSettings) -> None:
-    # Secrets are resolved again in each worker rather than sent to it through a pipe.
-    global _worker
-    _worker = _worker_state(stages.load_project(root), stages, settings)
-
-
-def _worker_prepare(district: str) -> DistrictOutcome:
-    assert _worker is not None, "the pool initializer loads the project"
-    project, stages, settings, cache, secrets = _worker
-    return _prepare_and_write(project, district, stages, settings, cache, secrets)
 
 
 def collect_artifacts(

@@ -15,7 +15,7 @@ from generator.cache import Bounded
 from generator.errors import PspluginError
 from generator.findings import Finding, has_errors
 from generator.package.archive import select_entries, zip_bytes
-from generator.package.atomic import fsync_folder, write_atomic
+from generator.package.atomic import write_atomic
 from generator.package.incremental import (
     DigestCache,
     DistrictState,
@@ -137,11 +137,34 @@ def prepare_district(
     return PreparedDistrict(outcome, package.files, digest, previous)
 
 
+def build_district(
+    project: ProjectLike,
+    district: str,
+    stages: Stages,
+    settings: BuildSettings,
+    cache: DigestCache,
+    secrets: ProjectSecrets,
+) -> DistrictOutcome:
+    """Prepare the district and write it when it changed; a write that fails fails the district."""
+    prepared = prepare_district(project, district, stages, settings, cache, secrets)
+    outcome = prepared.outcome
+    if prepared.files:
+        try:
+            write_district(settings.out_dir, prepared, settings.file_mode)
+        except OSError as error:
+            outcome.status = "failed"
+            outcome.artifacts = []
+            message = f"cannot write the district's artifacts: {error.strerror or error}"
+            outcome.findings.append(Finding(outcome.district, 0, 0, "write-failed", message))
+    return outcome
+
+
 def write_district(out_dir: Path, prepared: PreparedDistrict, mode: int) -> None:
     """Write a prepared district's artifacts, then its state, each one atomically.
 
     The state goes last: a build killed before it leaves the old state, which no longer matches
-    the files, so the next build redoes the district.
+    the files, so the next build redoes the district. Nothing here waits for the disk; the build
+    flushes everything at once before it writes the manifest.
     """
     folder = out_dir / prepared.outcome.district
     folder.mkdir(parents=True, exist_ok=True)
@@ -151,7 +174,6 @@ def write_district(out_dir: Path, prepared: PreparedDistrict, mode: int) -> None
         stamps[f"{prepared.outcome.district}/{name}"] = stamp_of(folder / name)
     artifacts = tuple(prepared.outcome.artifacts)
     write_state(folder, DistrictState(prepared.inputs, artifacts, stamps), mode)
-    fsync_folder(folder)
     _remove_stale(out_dir, prepared.previous, prepared.outcome.artifacts)
     prepared.outcome.status = "built"
 

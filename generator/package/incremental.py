@@ -141,7 +141,8 @@ def write_state(folder: Path, state: DistrictState, mode: int = 0o644) -> None:
         "artifacts": [artifact.as_dict() for artifact in sorted(state.artifacts)],
         "stamps": {name: list(stamp) for name, stamp in sorted(state.stamps.items())},
     }
-    data = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    # Read only by psplugin: compact, which the fast encoder writes.
+    data = (json.dumps(document, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
     write_atomic(folder / STATE_NAME, data, mode)
 
 

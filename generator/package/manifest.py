@@ -99,4 +99,4 @@ def _write_if_changed(path: Path, chunks: Callable[[], Iterable[bytes]], mode: i
             return expected.hexdigest()
     except OSError:
         pass
-    return write_atomic_chunks(path, chunks(), mode)
+    return write_atomic_chunks(path, chunks(), mode, durable=True)

@@ -3,13 +3,14 @@ reach a rendered file. Findings show only a masked value."""
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from generator.findings import Finding
-from generator.package.stages import ProjectLike
 
 # Shorter configured values would match ordinary text everywhere; they are not worth a finding.
 MIN_SECRET_LENGTH = 6
@@ -30,28 +31,42 @@ _ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 _WORDS = re.compile(r"[A-Za-z]+(?:[._-][A-Za-z]+)*")
 
 
+Reference = Mapping[str, Any]
+
+
 class ProjectSecrets:
     """Every district's resolved secret values, gathered on first use.
 
     Each district is scanned for all of them, not only its own: a template that all districts
-    share could carry one district's secret into every other district's files.
+    share could carry one district's secret into every other district's files. What is handed
+    around (to worker processes too) are the references; values are resolved where they are used.
     """
 
-    def __init__(self, project: ProjectLike) -> None:
-        self.project = project
+    def __init__(
+        self, references: Iterable[Reference], resolve: Callable[[Reference], str | None]
+    ) -> None:
+        self._references = list(references)
+        self._resolve = resolve
         self._values: list[str] | None = None
 
     def values(self) -> list[str]:
         if self._values is None:
-            found = {
-                value
-                for district in self.project.district_names
-                for value in self.project.secret_values(district)
-                if len(value) >= MIN_SECRET_LENGTH
-            }
+            found = set()
+            for reference in self._references:
+                value = self._resolve(reference)
+                if value and len(value) >= MIN_SECRET_LENGTH:
+                    found.add(value)
             # Longest first, so that a value inside a longer one is reported as the longer one.
             self._values = sorted(found, key=lambda value: (-len(value), value))
         return self._values
+
+
+def unique_references(references: Iterable[Reference]) -> list[dict[str, Any]]:
+    """The references without repeats (a thousand districts may read the same secrets file)."""
+    seen: dict[str, dict[str, Any]] = {}
+    for reference in references:
+        seen.setdefault(json.dumps(reference, sort_keys=True, default=str), dict(reference))
+    return list(seen.values())
 
 
 def mask(value: str) -> str:

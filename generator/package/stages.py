@@ -1,5 +1,5 @@
-"""The stages `build` calls before packaging (loading the project, rendering a district), seen
-through the few attributes packaging needs, so that tests can stand in for them."""
+"""The stages `build` calls before packaging (opening the project, checking and rendering a
+district), seen through the few attributes packaging needs, so that tests can stand in for them."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ from generator.tree import PluginTree
 
 
 class ProjectLike(Protocol):
+    """A project opened for a build: its own files read and checked, its districts known by name
+    and read one at a time by the check_district stage."""
+
     @property
     def root(self) -> Path: ...
 
@@ -21,7 +24,9 @@ class ProjectLike(Protocol):
 
     def input_files(self, district: str) -> list[Path]: ...
 
-    def secret_values(self, district: str) -> list[str]: ...
+    def secret_references(self, district: str) -> list[dict[str, Any]]: ...
+
+    def resolve_secret(self, reference: Mapping[str, Any]) -> str | None: ...
 
     def file_digests(self) -> Mapping[Path, str]: ...
 
@@ -54,30 +59,73 @@ class RenderedLike(Protocol):
 
 @dataclass(frozen=True)
 class Stages:
-    """The functions that load a project and render one district."""
+    """The functions that open a project, check and render one district."""
 
-    load_project: Callable[[Path], ProjectLike]
+    # Raises ProjectInvalid, with every finding of the project, when its own files are broken.
+    open_project: Callable[[Path], ProjectLike]
+    # Reads and checks one district, which the project then holds; returns the findings.
+    check_district: Callable[[Any, str], list[Finding]]
     render_district: Callable[[Any, str], RenderedLike]
     # Lists and hashes a project's files without checking them, or gives None when it cannot.
-    skim_project: Callable[[Path], ProjectLike | None] | None = None
+    skim_project: Callable[[Path], Any | None] | None = None
 
 
 def default_stages() -> Stages:
     """The real project model and renderer, imported only when a build runs."""
     from generator.project.skim import skim_project
 
-    return Stages(_load_project, _render_district, skim_project)
+    return Stages(_open_project, _check_district, _render_district, skim_project)
 
 
-# The full loader and the renderer bring in jsonschema, Jinja2 and lxml: they are imported when
-# first called, so that a build in which nothing changed never loads them.
-def _load_project(root: Path) -> ProjectLike:
-    from generator.project.loader import load_project
+# The loader and the renderer bring in jsonschema, Jinja2 and lxml: they are imported when first
+# called, so that a build in which nothing changed never loads them.
+def _open_project(root: Path) -> ProjectLike:
+    from generator.project.loader import open_project, validate_project
+    from generator.project.model import ProjectInvalid
 
-    return load_project(root)
+    opened = open_project(root)
+    if not opened.ok:
+        # Every finding at once, the districts' included, as `validate` reports them.
+        raise ProjectInvalid(validate_project(root).findings)
+    return _BuildProject(opened)
 
 
-def _render_district(project: Any, district: str) -> RenderedLike:
+def _check_district(project: _BuildProject, district: str) -> list[Finding]:
+    from generator.project.loader import check_district
+
+    return check_district(project.opened, district)
+
+
+def _render_district(project: _BuildProject, district: str) -> RenderedLike:
     from generator.render import render_district
 
-    return render_district(project, district)
+    return render_district(project.project, district)
+
+
+class _BuildProject:
+    """The project model as the build sees it."""
+
+    def __init__(self, opened: Any) -> None:
+        self.opened = opened
+        self.project = opened.project
+
+    @property
+    def root(self) -> Path:
+        return Path(self.opened.root)
+
+    @property
+    def district_names(self) -> list[str]:
+        return list(self.opened.files)
+
+    def input_files(self, district: str) -> list[Path]:
+        return list(self.project.input_files(district))
+
+    def secret_references(self, district: str) -> list[dict[str, Any]]:
+        return list(self.project.secret_references(district))
+
+    def resolve_secret(self, reference: Mapping[str, Any]) -> str | None:
+        value = self.project.resolve_secret(dict(reference))
+        return value if isinstance(value, str) else None
+
+    def file_digests(self) -> Mapping[Path, str]:
+        return dict(self.project.file_digests())

@@ -45,16 +45,66 @@ def load_project(root: str | Path) -> Project:
 
 def validate_project(root: str | Path) -> ValidationResult:
     """Parse and check every file of the project, then every district's merged document."""
+    opened = open_project(root)
+    findings = list(opened.findings)
+    for name in opened.files:
+        findings.extend(check_district(opened, name))
+    unique = sort_findings(set(findings))
+    return ValidationResult(opened.project, unique, opened.files_checked)
+
+
+@dataclass
+class OpenedProject:
+    """A project read up to its districts: psplugin.yaml and the preset parsed and checked, the
+    district files found. Each district is then read and checked on its own (check_district), so
+    that districts can be spread over processes."""
+
+    root: Path
+    # None when psplugin.yaml is missing or broken: districts are then checked file by file only.
+    project: Project | None
+    files: dict[str, Path]
+    findings: list[Finding] = field(default_factory=list)
+    files_checked: int = 0
+    _base_missing: list[tuple[KeyPath, str]] | None = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.project is not None and not any(f.is_error for f in self.findings)
+
+    def base_missing(self) -> list[tuple[KeyPath, str]]:
+        # What the districts do not override is checked once, on the base, for all of them.
+        if self._base_missing is None:
+            assert self.project is not None
+            self._base_missing = list(schema.missing_required(self.project.base()))
+        return self._base_missing
+
+
+def open_project(root: str | Path) -> OpenedProject:
+    """Read and check psplugin.yaml and its preset, and find the district files."""
     reader = _Reader(Path(root))
     project = reader.read()
-    if project is not None:
-        # What the districts do not override is checked once, on the base, for all of them.
-        base_missing = list(schema.missing_required(project.base()))
-        for name in project.district_names:
-            found = _check_district(project, name, base_missing)
-            reader.findings.extend(_not_reported_yet(found, reader.findings))
-    unique = sort_findings(set(reader.findings))
-    return ValidationResult(project, unique, reader.files_checked)
+    # Without a psplugin.yaml this is not a project at all: its districts are not looked for.
+    files = reader.district_files() if reader.files_checked else {}
+    checked = reader.files_checked + len(files)
+    return OpenedProject(reader.root, project, files, reader.findings, checked)
+
+
+def check_district(opened: OpenedProject, name: str) -> list[Finding]:
+    """Read and check one district's file, then, when it parses and the project's own files do,
+    its merged document. The parsed file joins `opened.project`'s districts."""
+    reader = _Reader(opened.root)
+    doc = reader.parse(opened.files[name])
+    if doc is not None and "preset" in doc.data:
+        message = "a preset is chosen once, in psplugin.yaml"
+        reader.report(doc, ("preset",), "district.preset", message)
+    project = opened.project
+    if doc is None or project is None:
+        return reader.findings
+    project.districts[name] = doc
+    found = _check_merged(project, name, opened.base_missing())
+    # A value the files' own checks reported is not reported again by the merged document's.
+    reader.findings.extend(_not_reported_yet(found, [*opened.findings, *reader.findings]))
+    return reader.findings
 
 
 class _Reader:
@@ -76,10 +126,10 @@ class _Reader:
                 )
             )
             return None
+        self.files_checked += 1
         config = self.parse(config_path)
         if config is None:
-            # Still read the districts, so that their own findings are reported in the same run.
-            self.read_districts(Project(root=self.root, config=SourceDoc("", None, {})))
+            # The districts are still read, so that their own findings are reported in the same run.
             return None
         if "district" in (config.data or {}):
             self.report(
@@ -88,12 +138,9 @@ class _Reader:
                 "project.district-section",
                 "the district section belongs in districts/NAME.yaml",
             )
-        project = Project(root=self.root, config=config, preset=self.preset(config))
-        self.read_districts(project)
-        return project
+        return Project(root=self.root, config=config, preset=self.preset(config))
 
-    def parse(self, path: Path, *, preset: bool = False) -> SourceDoc | None:
-        self.files_checked += 0 if preset else 1
+    def parse(self, path: Path) -> SourceDoc | None:
         try:
             doc = load_yaml(path, str(path))
         except YamlError as error:
@@ -124,10 +171,10 @@ class _Reader:
             self.report(config, ("preset",), "preset.unknown", f"no preset '{name}'; {hint}")
             return None
         root = presets_dir() / name
-        doc = self.parse(root / "preset.yaml", preset=True)
+        doc = self.parse(root / "preset.yaml")
         return Preset(name, root, doc) if doc is not None else None
 
-    def read_districts(self, project: Project) -> None:
+    def district_files(self) -> dict[str, Path]:
         folder = self.root / DISTRICTS_DIR
         paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
         if not paths:
@@ -141,9 +188,10 @@ class _Reader:
                     severity=Severity.WARNING,
                 )
             )
+        files: dict[str, Path] = {}
         for path in paths:
             name = path.stem
-            if not DISTRICT_NAME.match(name) or name in project.districts:
+            if not DISTRICT_NAME.match(name) or name in files:
                 self.findings.append(
                     Finding(
                         str(path),
@@ -155,13 +203,8 @@ class _Reader:
                     )
                 )
                 continue
-            doc = self.parse(path)
-            if doc is None:
-                continue
-            if "preset" in doc.data:
-                message = "a preset is chosen once, in psplugin.yaml"
-                self.report(doc, ("preset",), "district.preset", message)
-            project.districts[name] = doc
+            files[name] = path
+        return dict(sorted(files.items()))
 
 
 def _not_reported_yet(found: list[Finding], reported: list[Finding]) -> list[Finding]:
@@ -177,7 +220,7 @@ def _not_reported_yet(found: list[Finding], reported: list[Finding]) -> list[Fin
     return [finding for finding in found if not covered(finding)]
 
 
-def _check_district(
+def _check_merged(
     project: Project, name: str, base_missing: list[tuple[KeyPath, str]]
 ) -> list[Finding]:
     layers = project.layers(name)

@@ -130,11 +130,16 @@ class Project:
         credentials = district_section.get("credentials") or {}
         return {name: ref for name, ref in credentials.items() if isinstance(ref, dict)}
 
+    def secret_references(self, district: str) -> list[dict[str, Any]]:
+        """Where the district's key and secret come from: references, never values."""
+        return list(self.credential_references(district).values())
+
+    def resolve_secret(self, reference: dict[str, Any]) -> str | None:
+        """The value a reference points to, when it is available here; each secrets file is
+        read once per project."""
+        return secrets.resolve(reference, self.root, self._secrets_files)
+
     def secret_values(self, district: str) -> list[str]:
         """The district's key and secret values that can be resolved here, for leak scanning."""
-        values = []
-        for reference in self.credential_references(district).values():
-            value = secrets.resolve(reference, self.root, self._secrets_files)
-            if value:
-                values.append(value)
-        return values
+        values = [self.resolve_secret(ref) for ref in self.secret_references(district)]
+        return [value for value in values if value]

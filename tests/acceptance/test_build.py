@@ -133,13 +133,15 @@ def test_every_zip_passes_the_rule_engine_without_a_finding(tmp_path: Path) -> N
         assert "plugin.xml" in read.tree.files
 
 
-def test_a_killed_build_leaves_no_partial_file_and_the_rerun_completes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_killed_build_leaves_no_partial_file_and_the_rerun_completes(
+    tmp_path: Path, jobs: str
+) -> None:
     root = make_project(tmp_path / "p", districts=200)
     out = root / "dist"
     environment = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     build = subprocess.Popen(
-        # One job: the slower pace leaves time to kill it in the middle.
-        [sys.executable, "-m", "generator", "build", str(root), "--jobs", "1"],
+        [sys.executable, "-m", "generator", "build", str(root), "--jobs", jobs],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=environment,

@@ -2,11 +2,13 @@
 
 A fake project is a folder with `plugin.txt` (the plugin's name and version on two lines) and
 `districts/<name>.txt`; a district's file becomes its plugin's one page. A line `extra: PATH` in it
-adds an empty file at PATH to the tree, and `secret: VALUE` makes VALUE one of its secrets.
+adds an empty file at PATH to the tree, `secret: VALUE` makes VALUE one of its secrets, and a line
+`invalid` makes the district fail its check.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,9 +32,16 @@ class FakeProject:
     def file_digests(self) -> dict[Path, str]:
         return {}
 
-    def secret_values(self, district: str) -> list[str]:
+    def secret_references(self, district: str) -> list[dict[str, Any]]:
         lines = self._lines(district)
-        return [line.removeprefix("secret: ") for line in lines if line.startswith("secret: ")]
+        return [
+            {"value": line.removeprefix("secret: ")}
+            for line in lines
+            if line.startswith("secret: ")
+        ]
+
+    def resolve_secret(self, reference: Mapping[str, Any]) -> str | None:
+        return str(reference["value"])
 
     def _lines(self, district: str) -> list[str]:
         return (self.root / "districts" / f"{district}.txt").read_text().splitlines()
@@ -50,8 +59,14 @@ class FakeRendered:
     findings: list[Finding] = field(default_factory=list)
 
 
-def load_fake(root: Path) -> FakeProject:
+def open_fake(root: Path) -> FakeProject:
     return FakeProject(Path(root))
+
+
+def check_fake(project: FakeProject, district: str) -> list[Finding]:
+    if "invalid" in project._lines(district):
+        return [Finding(f"districts/{district}.txt", 1, 1, "fake-check", "invalid district")]
+    return []
 
 
 def render_fake(project: FakeProject, district: str) -> FakeRendered:
@@ -90,7 +105,7 @@ def render_fake(project: FakeProject, district: str) -> FakeRendered:
     )
 
 
-FAKE_STAGES = Stages(load_project=load_fake, render_district=render_fake)
+FAKE_STAGES = Stages(open_project=open_fake, check_district=check_fake, render_district=render_fake)
 
 
 def make_project(root: Path, districts: dict[str, str], version: str = "1.0.0") -> Path:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
 import pytest
 
+from generator.package import atomic
 from generator.package.atomic import (
     TEMP_PREFIX,
     BuildLocked,
@@ -33,15 +35,48 @@ def test_a_failed_write_keeps_the_old_file_and_removes_its_temporary(
     target = tmp_path / "alpine.zip"
     target.write_bytes(b"old")
 
-    def full_disk(fd: int) -> None:
+    def full_disk(fd: int, data: object) -> int:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(os, "fsync", full_disk)
+    monkeypatch.setattr(os, "write", full_disk)
     with pytest.raises(OSError, match="No space"):
         write_atomic(target, b"new")
 
     assert target.read_bytes() == b"old"
     assert os.listdir(tmp_path) == ["alpine.zip"]
+
+
+def test_only_durable_writes_wait_for_the_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    write_atomic(tmp_path / "setup-sheet.md", b"sheet")
+    assert synced == []
+
+    write_atomic(tmp_path / "manifest.json", b"{}", durable=True)
+    assert len(synced) == 2  # the file, then the folder that holds its new name
+    assert (tmp_path / "manifest.json").read_bytes() == b"{}"
+
+
+def test_a_temporary_left_under_the_same_name_is_stepped_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A killed process whose id came round again may have left the very name a new write picks.
+    monkeypatch.setattr(atomic, "_sequence", itertools.count())
+    stale = tmp_path / f"{TEMP_PREFIX}{os.getpid()}-0-alpine.zip"
+    stale.write_bytes(b"partial")
+
+    write_atomic(tmp_path / "alpine.zip", b"whole")
+
+    assert (tmp_path / "alpine.zip").read_bytes() == b"whole"
+    assert stale.read_bytes() == b"partial"
 
 
 def test_only_our_temporaries_are_removed(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from generator.package.atomic import TEMP_PREFIX, build_lock
 from generator.package.build import BuildRequest, UnknownDistrict, run_build
 from generator.package.incremental import STATE_NAME
+from generator.package.workers import WorkerFailed
 
 from .fakes import FAKE_STAGES, make_project
 
@@ -246,3 +248,51 @@ def test_one_districts_secret_in_another_districts_files_stops_that_district_too
     granite = result.outcomes[1]
     assert [f.rule for f in granite.findings] == ["secret-value"]
     assert canary not in granite.findings[0].message
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_one_district_failing_its_check_stops_the_build_before_anything_is_written(
+    tmp_path: Path, jobs: int
+) -> None:
+    root = make_project(tmp_path / "p", {**DISTRICTS, "cache": "invalid\n"})
+
+    result = run_build(BuildRequest(project=root, districts=("alpine",), jobs=jobs), FAKE_STAGES)
+
+    assert not result.ok and result.outcomes == []
+    assert [(f.file, f.rule) for f in result.project_findings] == [
+        ("districts/cache.txt", "fake-check")
+    ]
+    assert not (root / "dist").exists()
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_a_secret_of_a_district_built_by_another_worker_is_still_found(
+    tmp_path: Path, jobs: int
+) -> None:
+    # Each worker checks some districts and builds others: the secret references of every
+    # district reach every worker.
+    canary = "canary-H7pQ2rZ9"
+    pages = {name: "<p/>\n" for name in ("a", "b", "c", "d", "e", "f")}
+    pages["a"] = f"secret: {canary}\n<p/>\n"
+    pages["f"] = f"<p>{canary}</p>\n"
+    root = make_project(tmp_path / "p", pages)
+
+    result = run_build(BuildRequest(project=root, districts=("f",), jobs=jobs), FAKE_STAGES)
+
+    [outcome] = result.outcomes
+    assert outcome.status == "failed"
+    assert [f.rule for f in outcome.findings] == ["secret-value"]
+
+
+def _broken_render(project: object, district: str) -> object:
+    raise RuntimeError("renderer bug")
+
+
+def test_a_worker_that_fails_stops_the_build_with_its_error(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", DISTRICTS)
+    stages = dataclasses.replace(FAKE_STAGES, render_district=_broken_render)
+
+    with pytest.raises(WorkerFailed, match="a build worker failed: RuntimeError: renderer bug"):
+        run_build(BuildRequest(project=root, jobs=2), stages)
+
+    assert not list((root / "dist").rglob(f"{TEMP_PREFIX}*"))
