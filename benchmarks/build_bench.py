@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 RUNS = 3
@@ -60,7 +61,7 @@ def run_build(root: Path, jobs: int, *extra: str) -> tuple[float, int]:
     return seconds, usage.ru_maxrss
 
 
-def floor_seconds(dist: Path, scratch: Path) -> float:
+def floor_seconds(dist: Path, scratch: Path, settle: Callable[[], None] = lambda: None) -> float:
     """Time to write every artifact of `dist` again into the empty folder `scratch`: the district
     folders, the zips through zipfile, the other files as they are, and nothing else."""
     zips: list[tuple[Path, list[tuple[zipfile.ZipInfo, bytes]]]] = []
@@ -76,6 +77,7 @@ def floor_seconds(dist: Path, scratch: Path) -> float:
             plain.append((target, path.read_bytes()))
     folders = sorted({target.parent for target, _ in [*zips, *plain]})
     scratch.mkdir()
+    settle()
 
     started = time.perf_counter()
     for folder in folders:
@@ -107,13 +109,18 @@ def main() -> int:
         # used before, and they take turns, so that both meet the file system in the same state:
         # nothing is deleted until the end (removing thousands of files keeps the file system's
         # journal busy for a while after).
+        # Each also starts with nothing waiting to be written back from the run before it
+        # (os.sync), so that neither pays for the other's writes.
         fulls, floors = [], []
         for run in range(RUNS):
+            os.sync()
             fulls.append(run_build(large, options.jobs, "--out", str(base / f"dist{run}")))
-            floors.append(floor_seconds(base / "dist0", base / f"floor{run}"))
+            os.sync()
+            floors.append(floor_seconds(base / "dist0", base / f"floor{run}", settle=os.sync))
         full, large_rss = min(fulls)
         floor = min(floors)
         last = str(base / f"dist{RUNS - 1}")
+        os.sync()
         rebuild = min(run_build(large, options.jobs, "--out", last)[0] for _ in range(RUNS))
         _, small_rss = run_build(small, options.jobs)
 

@@ -16,7 +16,7 @@ import hashlib
 import itertools
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from generator.errors import PspluginError
@@ -43,23 +43,45 @@ def file_mode() -> int:
     return 0o666 & ~umask
 
 
-def write_atomic(path: Path, data: bytes, mode: int = 0o644, *, durable: bool = False) -> None:
+def write_atomic(
+    path: Path | str, data: bytes, mode: int = 0o644, *, durable: bool = False
+) -> tuple[int, int]:
     """Write `data` to `path` so that readers see the old file or the new one, never a part.
-    With `durable`, the file and the rename are also on disk when this returns."""
-    write_atomic_chunks(path, [data], mode, durable=durable)
+    With `durable`, the file and the rename are also on disk when this returns. Returns the
+    file's size and modification time (ns) as written."""
+    stamp: tuple[int, int] = (0, 0)
+
+    def write(fd: int) -> None:
+        nonlocal stamp
+        _write_all(fd, data)
+        stat = os.fstat(fd)
+        stamp = (stat.st_size, stat.st_mtime_ns)
+
+    _replace_with(str(path), write, mode, durable)
+    return stamp
 
 
 def write_atomic_chunks(
-    path: Path, chunks: Iterable[bytes], mode: int = 0o644, *, durable: bool = False
+    path: Path | str, chunks: Iterable[bytes], mode: int = 0o644, *, durable: bool = False
 ) -> str:
     """Like write_atomic, for content made piece by piece; returns the sha256 of what it wrote."""
     digest = hashlib.sha256()
-    fd, temporary = _create_temporary(path, mode)
+
+    def write(fd: int) -> None:
+        for chunk in chunks:
+            digest.update(chunk)
+            _write_all(fd, chunk)
+
+    _replace_with(str(path), write, mode, durable)
+    return digest.hexdigest()
+
+
+def _replace_with(path: str, write: Callable[[int], None], mode: int, durable: bool) -> None:
+    folder, _, name = path.rpartition("/")
+    fd, temporary = _create_temporary(folder or ".", name, mode)
     try:
         try:
-            for chunk in chunks:
-                digest.update(chunk)
-                _write_all(fd, chunk)
+            write(fd)
             # The umask may have cleared bits of `mode` when the file was created.
             os.fchmod(fd, mode)
             if durable:
@@ -72,16 +94,15 @@ def write_atomic_chunks(
             os.unlink(temporary)
         raise
     if durable:
-        fsync_folder(path.parent)
-    return digest.hexdigest()
+        fsync_folder(Path(folder or "."))
 
 
-def _create_temporary(path: Path, mode: int) -> tuple[int, str]:
+def _create_temporary(folder: str, name: str, mode: int) -> tuple[int, str]:
     # The process id and a counter make the name unique among running builds (the lock allows
     # one per folder, and its workers differ by pid); one left by a killed process whose pid came
     # round again is stepped over.
     while True:
-        temporary = f"{path.parent}/{TEMP_PREFIX}{os.getpid()}-{next(_sequence)}-{path.name}"
+        temporary = f"{folder}/{TEMP_PREFIX}{os.getpid()}-{next(_sequence)}-{name}"
         try:
             return os.open(temporary, _OPEN_FLAGS, mode), temporary
         except FileExistsError:

@@ -14,10 +14,9 @@ from generator.findings import Finding, has_errors, sort_findings
 from generator.package.atomic import build_lock, file_mode, flush_all, remove_temporaries
 from generator.package.district import BuildSettings, DistrictOutcome, check_unchanged
 from generator.package.incremental import DigestCache, artifacts_intact, read_state
-from generator.package.manifest import Artifact, write_manifest
+from generator.package.manifest import MANIFEST_NAME, Artifact, write_manifest
 from generator.package.shard import select_shard
 from generator.package.stages import ProjectLike, Stages, default_stages
-from generator.package.workers import Runner, WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +82,8 @@ def run_build(
             raise
         return BuildResult(out_dir, project_findings=findings)
 
+    from generator.package.workers import Runner, WorkerPool
+
     names = project.district_names
     selected = select_districts(project, request)
     jobs = request.jobs if request.jobs > 0 else (os.cpu_count() or 1)
@@ -128,6 +129,8 @@ def _when_nothing_changed(
     """The result of a build in which no district of the project changed since its last good
     build, found without parsing or checking the project (what was built was valid, and its
     inputs are the same bytes); None as soon as anything differs, for a full build to follow."""
+    if not (settings.out_dir / MANIFEST_NAME).is_file():
+        return None  # never built here, or the last build did not finish
     project = stages.skim_project(request.project) if stages.skim_project else None
     if project is None or not project.district_names:
         return None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Literal
 from generator.cache import Bounded
 from generator.errors import PspluginError
 from generator.findings import Finding, has_errors
+from generator.jsontext import pretty
 from generator.package.archive import select_entries, zip_bytes
 from generator.package.atomic import write_atomic
 from generator.package.incremental import (
@@ -22,12 +22,10 @@ from generator.package.incremental import (
     artifacts_intact,
     inputs_digest,
     read_state,
-    stamp_of,
     write_state,
 )
 from generator.package.manifest import Artifact
 from generator.package.secrets_scan import ProjectSecrets, scan_text
-from generator.package.setup_sheet import render_setup_sheets, sheet_context
 from generator.package.stages import ProjectLike, RenderedLike, Stages
 
 Status = Literal["built", "unchanged", "failed"]
@@ -91,7 +89,9 @@ def check_unchanged(
     """The district's inputs digest, its recorded state, and whether that state still holds:
     same inputs, every artifact intact, and no --force."""
     files = project.input_files(district)
-    digest = inputs_digest(district, files, project.root, cache, settings.output_options())
+    options = settings.output_options()
+    shared = project.shared_input_files()
+    digest = inputs_digest(district, files, project.root, cache, options, shared)
     previous = read_state(settings.out_dir / district)
     unchanged = (
         not settings.force
@@ -166,12 +166,13 @@ def write_district(out_dir: Path, prepared: PreparedDistrict, mode: int) -> None
     the files, so the next build redoes the district. Nothing here waits for the disk; the build
     flushes everything at once before it writes the manifest.
     """
-    folder = out_dir / prepared.outcome.district
+    district = prepared.outcome.district
+    folder = out_dir / district
     folder.mkdir(parents=True, exist_ok=True)
-    stamps = {}
-    for name, content in sorted(prepared.files.items()):
-        write_atomic(folder / name, content, mode)
-        stamps[f"{prepared.outcome.district}/{name}"] = stamp_of(folder / name)
+    stamps = {
+        f"{district}/{name}": write_atomic(f"{folder}/{name}", content, mode)
+        for name, content in sorted(prepared.files.items())
+    }
     artifacts = tuple(prepared.outcome.artifacts)
     write_state(folder, DistrictState(prepared.inputs, artifacts, stamps), mode)
     _remove_stale(out_dir, prepared.previous, prepared.outcome.artifacts)
@@ -192,8 +193,12 @@ def _package(
     archive, archive_sha256 = _zip_of(entries, settings.source_date_epoch)
     files = {zip_name: archive}
     if rendered.data_exchange is not None:
-        text = json.dumps(rendered.data_exchange, indent=2, sort_keys=True) + "\n"
+        text = pretty(rendered.data_exchange) + "\n"
         files["data-exchange.json"] = text.encode("utf-8")
+    # Jinja2 is imported only when a district is packaged: a build in which nothing changed
+    # never needs it.
+    from generator.package.setup_sheet import render_setup_sheets, sheet_context
+
     context = sheet_context(rendered, zip_name, archive_sha256)
     files["setup-sheet.md"], files["setup-sheet.html"] = render_setup_sheets(context)
     return Package(zip_name, entries, files, {zip_name: archive_sha256})

@@ -9,7 +9,7 @@ import json
 import logging
 import sys
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,8 @@ class DigestCache:
         # Files the project model has already read and hashed are not read again.
         self._digests: dict[Path, str] = dict(known or {})
         self._labels: dict[tuple[Path, Path], str] = {}
+        # The digest of what every district shares, by those files and the build's options.
+        self.shared: dict[tuple[object, ...], str] = {}
 
     def label(self, path: Path, root: Path) -> str:
         key = (path, root)
@@ -78,19 +80,31 @@ def inputs_digest(
     root: Path,
     cache: DigestCache,
     options: Mapping[str, object],
+    shared_files: Sequence[Path] = (),
 ) -> str:
     """One sha256 over the tool, the district, the options that change output and every input
-    file's bytes."""
-    sheet_templates = _sheet_templates()
-    labelled = {cache.label(path, root): cache.digest(path) for path in [*files, *sheet_templates]}
-    document = {
-        "tool": __version__,
-        "format": ARTIFACT_FORMAT,
-        "zlib": zlib.ZLIB_RUNTIME_VERSION,
-        "district": district,
-        "options": dict(options),
-        "files": sorted(labelled.items()),
-    }
+    file's bytes: `files` feed this district alone, `shared_files` every district, and their
+    part of the digest is worked out once per build."""
+    key = (tuple(shared_files), tuple(sorted(options.items(), key=str)))
+    shared = cache.shared.get(key)
+    if shared is None:
+        labelled = {cache.label(path, root): cache.digest(path) for path in shared_files}
+        labelled.update(
+            (cache.label(path, root), cache.digest(path)) for path in _sheet_templates()
+        )
+        document = {
+            "tool": __version__,
+            "format": ARTIFACT_FORMAT,
+            "zlib": zlib.ZLIB_RUNTIME_VERSION,
+            "options": dict(options),
+            "files": sorted(labelled.items()),
+        }
+        shared = cache.shared[key] = _sha256_of(document)
+    own = sorted((cache.label(path, root), cache.digest(path)) for path in files)
+    return _sha256_of({"shared": shared, "district": district, "files": own})
+
+
+def _sha256_of(document: Mapping[str, object]) -> str:
     encoded = json.dumps(document, sort_keys=True, default=str).encode("utf-8")
     return hashlib.sha256(encoded).hexdigest()
 
@@ -166,8 +180,3 @@ def artifacts_intact(
         except OSError:
             return False
     return True
-
-
-def stamp_of(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return stat.st_size, stat.st_mtime_ns

@@ -3,7 +3,7 @@ district), seen through the few attributes packaging needs, so that tests can st
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -22,7 +22,13 @@ class ProjectLike(Protocol):
     @property
     def district_names(self) -> list[str]: ...
 
-    def input_files(self, district: str) -> list[Path]: ...
+    def input_files(self, district: str) -> list[Path]:
+        """The files that feed this district alone."""
+        ...
+
+    def shared_input_files(self) -> Sequence[Path]:
+        """The files that feed every district (the same list each time it is asked)."""
+        ...
 
     def secret_references(self, district: str) -> list[dict[str, Any]]: ...
 
@@ -119,6 +125,10 @@ class _BuildProject:
 
     def input_files(self, district: str) -> list[Path]:
         return list(self.project.input_files(district))
+
+    def shared_input_files(self) -> Sequence[Path]:
+        files: Sequence[Path] = self.project.shared_input_files()
+        return files
 
     def secret_references(self, district: str) -> list[dict[str, Any]]:
         return list(self.project.secret_references(district))

@@ -56,6 +56,9 @@ class Project:
     _last_merged: tuple[str, dict[str, Any]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    _shared_inputs: tuple[Path, ...] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
     _fingerprint: tuple[tuple[str, int, int], ...] | None = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -121,9 +124,17 @@ class Project:
         return self._template_files
 
     def input_files(self, district: str) -> list[Path]:
-        """Every file whose bytes feed this district's render."""
-        files = [doc.path for doc in self.layers(district) if doc.path is not None]
-        return sorted({*files, *self.template_files()})
+        """The files whose bytes feed this district's render and no other district's."""
+        path = self.districts[district].path
+        return [path] if path is not None else []
+
+    def shared_input_files(self) -> tuple[Path, ...]:
+        """The files whose bytes feed every district's render: psplugin.yaml, the preset and
+        the templates."""
+        if self._shared_inputs is None:
+            files = [doc.path for doc in self.layers(None) if doc.path is not None]
+            self._shared_inputs = tuple(sorted({*files, *self.template_files()}))
+        return self._shared_inputs
 
     def credential_references(self, district: str) -> dict[str, dict[str, Any]]:
         district_section = self.merged(district).get("district") or {}

@@ -27,7 +27,10 @@ class FakeProject:
         return sorted(path.stem for path in (self.root / "districts").glob("*.txt"))
 
     def input_files(self, district: str) -> list[Path]:
-        return [self.root / "plugin.txt", self.root / "districts" / f"{district}.txt"]
+        return [self.root / "districts" / f"{district}.txt"]
+
+    def shared_input_files(self) -> list[Path]:
+        return [self.root / "plugin.txt"]
 
     def file_digests(self) -> dict[Path, str]:
         return {}
