@@ -3,6 +3,7 @@ the layout rules and the zip writer agree."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -20,6 +21,9 @@ class PathProblem:
     hostile: bool
 
 
+# Both answers depend on the name alone, and a build asks about the same few names for every
+# district: they are remembered, within a bound that a hostile archive's names cannot exceed.
+@functools.lru_cache(maxsize=4096)
 def path_problem(name: str) -> PathProblem | None:
     """The first problem with an entry name, or None when it is a plain relative path."""
     if not name:
@@ -45,6 +49,7 @@ def path_problem(name: str) -> PathProblem | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def is_junk(path: str) -> bool:
     """Whether an entry is an operating-system or editor leftover nobody meant to ship."""
     segments = path.split("/")

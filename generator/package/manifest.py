@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii
 from pathlib import Path
 
 from generator import __version__
@@ -46,14 +46,24 @@ def file_sha256(path: Path) -> str:
 
 def manifest_chunks(artifacts: Sequence[Artifact]) -> Iterator[bytes]:
     """The manifest, one artifact per line, sorted by file; nothing in it changes from run to
-    run. Written piece by piece, so that thousands of districts need no large buffer."""
+    run."""
     yield b'{\n  "artifacts": [\n'
     last = len(artifacts) - 1
     for position, artifact in enumerate(artifacts):
-        line = json.dumps(artifact.as_dict(), sort_keys=True)
-        yield f"    {line}{'' if position == last else ','}\n".encode()
+        yield f"    {_manifest_line(artifact)}{'' if position == last else ','}\n".encode()
     footer = f'  ],\n  "format": {MANIFEST_FORMAT},\n  "generator": "psplugin {__version__}"\n}}\n'
     yield footer.encode()
+
+
+def _manifest_line(artifact: Artifact) -> str:
+    # The text of json.dumps(artifact.as_dict(), sort_keys=True), spelled out: thousands of
+    # lines are written on every build.
+    quote = encode_basestring_ascii
+    return (
+        f'{{"district": {quote(artifact.district)}, "file": {quote(artifact.file)}, '
+        f'"plugin": {quote(artifact.plugin)}, "sha256": {quote(artifact.sha256)}, '
+        f'"size": {int(artifact.size)}, "version": {quote(artifact.version)}}}'
+    )
 
 
 def _sums_line(digest: str, name: str) -> str:
@@ -89,9 +99,10 @@ def _write_if_changed(path: Path, chunks: Callable[[], Iterable[bytes]], mode: i
 
     A build that changed nothing thus leaves the files, and their modification times, alone.
     """
+    content = list(chunks())
     expected = hashlib.sha256()
     size = 0
-    for chunk in chunks():
+    for chunk in content:
         expected.update(chunk)
         size += len(chunk)
     try:
@@ -99,4 +110,4 @@ def _write_if_changed(path: Path, chunks: Callable[[], Iterable[bytes]], mode: i
             return expected.hexdigest()
     except OSError:
         pass
-    return write_atomic_chunks(path, chunks(), mode, durable=True)
+    return write_atomic_chunks(path, content, mode, durable=True)

@@ -246,7 +246,7 @@ def _check_merged(
     if findings:
         return findings
 
-    context = RuleContext(document, project.template_dirs())
+    context = RuleContext(document, project.template_dirs(), project.has_template)
     for problem in check_document(context):
         doc, line, col = locate(layers, problem.path)
         findings.append(

@@ -56,6 +56,7 @@ class Project:
     _last_merged: tuple[str, dict[str, Any]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    _template_names: set[str] | None = field(default=None, init=False, repr=False, compare=False)
     _shared_inputs: tuple[Path, ...] | None = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -115,6 +116,21 @@ class Project:
                 stamps.append((str(path), stat.st_size, stat.st_mtime_ns))
             self._fingerprint = tuple(stamps)
         return self._fingerprint
+
+    def has_template(self, name: str) -> bool:
+        """Whether a template of that name is in one of the template folders. The folders are
+        listed once; a name not in the listing (spelled another way, or behind a link the
+        listing does not follow) is looked up on disk."""
+        if self._template_names is None:
+            self._template_names = {
+                path.relative_to(folder).as_posix()
+                for folder in self.template_dirs()
+                for path in self.template_files()
+                if path.is_relative_to(folder)
+            }
+        if name in self._template_names:
+            return True
+        return any((folder / name).is_file() for folder in self.template_dirs())
 
     def template_files(self) -> list[Path]:
         """Every file in the template folders, listed once per project."""

@@ -38,6 +38,13 @@ class Problem:
 class RuleContext:
     document: dict[str, Any]
     template_dirs: list[Path]
+    # Tells whether a template exists; by default, by looking in template_dirs.
+    template_exists: Callable[[str], bool] | None = None
+
+    def has_template(self, name: str) -> bool:
+        if self.template_exists is not None:
+            return self.template_exists(name)
+        return any((folder / name).is_file() for folder in self.template_dirs)
 
 
 Rule = Callable[[RuleContext], Iterator[Problem]]
@@ -166,7 +173,7 @@ def _source(context: RuleContext, item: dict[str, Any], path: KeyPath) -> Iterat
                 "template.path",
                 f"'{name}' must be a path inside templates/, without '..'",
             )
-        elif not any((d / name).is_file() for d in context.template_dirs):
+        elif not context.has_template(name):
             yield Problem(
                 (*path, "template"),
                 "template.missing",

@@ -9,8 +9,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from generator.package.manifest import Artifact, sums_chunks, write_manifest
+from generator.package.manifest import Artifact, manifest_chunks, sums_chunks, write_manifest
 
 
 def _artifact(out_dir: Path, file: str, content: bytes) -> Artifact:
@@ -86,3 +88,20 @@ def test_sha256sum_checks_the_folder(tmp_path: Path) -> None:
 
 def test_names_with_a_backslash_are_escaped_as_sha256sum_expects() -> None:
     assert b"".join(sums_chunks([("a\\b", "00")])) == b"\\00  a\\\\b\n"
+
+
+@given(
+    st.text(min_size=1),
+    st.text(min_size=1),
+    st.text(),
+    st.integers(min_value=0, max_value=2**40),
+)
+def test_each_manifest_line_is_the_artifact_as_sorted_json(
+    file: str, plugin: str, version: str, size: int
+) -> None:
+    artifact = Artifact(file, "alpine", plugin, version, size, "ab" * 32)
+    text = b"".join(manifest_chunks([artifact, artifact])).decode()
+
+    line = json.dumps(artifact.as_dict(), sort_keys=True)
+    assert text.splitlines()[2:4] == [f"    {line},", f"    {line}"]
+    assert json.loads(text)["artifacts"] == [artifact.as_dict()] * 2
