@@ -63,9 +63,9 @@ def source_date_epoch() -> int | None:
 @click.option(
     "--jobs",
     type=click.IntRange(min=0),
-    default=1,
+    default=0,
     show_default=True,
-    help="Districts built in parallel; 0 means one per CPU.",
+    help="Worker processes that check and build districts; 0 means one per CPU.",
 )
 @click.option(
     "--out",

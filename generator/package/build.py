@@ -21,6 +21,10 @@ from generator.package.stages import ProjectLike, Stages, default_stages
 log = logging.getLogger(__name__)
 
 
+# With --jobs 0, each worker process gets at least this many districts to check.
+DISTRICTS_PER_WORKER = 25
+
+
 class UnknownDistrict(PspluginError):
     """`--district` names a district the project does not have: a usage error."""
 
@@ -86,8 +90,11 @@ def run_build(
 
     names = project.district_names
     selected = select_districts(project, request)
-    jobs = request.jobs if request.jobs > 0 else (os.cpu_count() or 1)
-    workers = min(jobs, len(names))
+    if request.jobs > 0:
+        workers = min(request.jobs, len(names))
+    else:
+        # One per CPU, but no worker for fewer districts than it takes to pay for its start.
+        workers = min(os.cpu_count() or 1, len(names) // DISTRICTS_PER_WORKER)
     if workers > 1:
         runner: Runner = WorkerPool(project, stages, settings, names, selected, workers)
     else:

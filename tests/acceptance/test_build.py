@@ -262,11 +262,12 @@ def test_a_second_build_into_the_same_folder_is_refused(tmp_path: Path) -> None:
     assert f"another build is writing to {root / 'dist'}" in result.stderr
 
 
-def test_an_invalid_project_is_reported_and_nothing_is_built(tmp_path: Path) -> None:
-    root = make_project(tmp_path / "p", districts=1)
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_invalid_project_is_reported_and_nothing_is_built(tmp_path: Path, jobs: str) -> None:
+    root = make_project(tmp_path / "p", districts=3)
     (root / "districts" / "d001.yaml").write_text('district:\n  lea_state_number: "x1"\n')
 
-    result = psplugin("build", str(root))
+    result = psplugin("build", str(root), "--district", "d002", "--jobs", jobs)
 
     assert result.returncode == 1
     assert "d001.yaml:2:" in result.stdout

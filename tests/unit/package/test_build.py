@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -296,3 +297,19 @@ def test_a_worker_that_fails_stops_the_build_with_its_error(tmp_path: Path) -> N
         run_build(BuildRequest(project=root, jobs=2), stages)
 
     assert not list((root / "dist").rglob(f"{TEMP_PREFIX}*"))
+
+
+def _dying_render(project: object, district: str) -> object:
+    os.kill(os.getpid(), signal.SIGKILL)
+    raise AssertionError("unreachable")
+
+
+def test_a_worker_that_dies_stops_the_build_with_a_clear_error(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", DISTRICTS)
+    stages = dataclasses.replace(FAKE_STAGES, render_district=_dying_render)
+
+    with pytest.raises(WorkerFailed, match="a build worker stopped unexpectedly"):
+        run_build(BuildRequest(project=root, jobs=2), stages)
+
+    # The lock was released: the next build can run.
+    assert _build(root).ok  # type: ignore[attr-defined]
