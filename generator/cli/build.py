@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
     from generator.package.build import BuildResult
-    from generator.package.district import DistrictOutcome
+    from generator.package.outcome import DistrictOutcome
 
 
 def _shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,11 +13,32 @@ from pathlib import Path
 from generator.errors import PspluginError
 from generator.findings import Finding, has_errors, sort_findings
 from generator.package.atomic import build_lock, file_mode, flush_all, remove_temporaries
-from generator.package.district import BuildSettings, DistrictOutcome, check_unchanged
-from generator.package.incremental import DigestCache, artifacts_intact, read_state
-from generator.package.manifest import MANIFEST_NAME, Artifact, write_manifest
+from generator.package.incremental import (
+    DigestCache,
+    artifacts_intact,
+    read_state,
+    sheet_template_stamps,
+)
+from generator.package.index import (
+    INDEX_NAME,
+    BuildIndex,
+    IndexKey,
+    current_index,
+    index_key,
+    remove_index,
+    write_index,
+)
+from generator.package.manifest import (
+    MANIFEST_NAME,
+    SUMS_NAME,
+    Artifact,
+    read_manifest,
+    write_manifest,
+)
+from generator.package.outcome import BuildSettings, DistrictOutcome
 from generator.package.shard import select_shard
-from generator.package.stages import ProjectLike, Stages, default_stages
+from generator.package.stages import Stages, default_stages
+from generator.stamps import Stamp, file_stamp
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +96,11 @@ def run_build(
     stages = stages or default_stages()
     out_dir = request.out_dir or request.project / "dist"
     settings = BuildSettings(out_dir, request.force, request.source_date_epoch, file_mode())
+    key = index_key(request.project, out_dir, settings.output_options(), time.time_ns())
     if not request.force:
-        quick = _when_nothing_changed(request, stages, settings)
+        quick = _unchanged_by_index(request, settings, key) or _when_nothing_changed(
+            request, stages, settings, key
+        )
         if quick is not None:
             return quick
     try:
@@ -89,7 +114,9 @@ def run_build(
     from generator.package.workers import Runner, WorkerPool
 
     names = project.district_names
-    selected = select_districts(project, request)
+    selected = select_districts(names, request)
+    # Stamped before any worker reads them: see the build index.
+    inputs = {**project.shared_input_stamps(), **sheet_template_stamps()}
     if request.jobs > 0:
         workers = min(request.jobs, len(names))
     else:
@@ -107,6 +134,7 @@ def run_build(
             return BuildResult(out_dir, project_findings=sort_findings(set(findings)))
         result = BuildResult(out_dir)
         with build_lock(out_dir):
+            remove_index(out_dir)
             _remove_leftovers(out_dir, names)
             if on_start is not None:
                 on_start(len(selected))
@@ -125,13 +153,61 @@ def run_build(
             result.manifest_artifacts = write_manifest(
                 out_dir, collect_artifacts(out_dir, names, result.outcomes), settings.file_mode
             )
+            if result.ok and len(selected) == len(names):
+                inputs.update(runner.input_stamps)
+                _write_index(settings, key, names, inputs, result.outcomes)
         return result
     finally:
         runner.close()
 
 
+def _unchanged_by_index(
+    request: BuildRequest, settings: BuildSettings, key: IndexKey
+) -> BuildResult | None:
+    """The result of a build in which nothing changed, told from the build index alone: every
+    file the last complete build read and wrote still has the size and modification time it
+    had. None when anything differs."""
+    out_dir = settings.out_dir
+    if not (out_dir / INDEX_NAME).is_file():
+        return None
+    with build_lock(out_dir):
+        index = current_index(out_dir, key)
+        artifacts = read_manifest(out_dir) if index is not None else None
+        if index is None or artifacts is None:
+            return None
+        by_district: dict[str, list[Artifact]] = {}
+        for artifact in artifacts:
+            by_district.setdefault(artifact.district, []).append(artifact)
+        outcomes = [
+            DistrictOutcome(district, "unchanged", [], by_district.get(district, []))
+            for district in select_districts(index.districts, request)
+        ]
+        return BuildResult(out_dir, outcomes, manifest_artifacts=len(artifacts))
+
+
+def _write_index(
+    settings: BuildSettings,
+    key: IndexKey,
+    districts: Sequence[str],
+    inputs: dict[str, Stamp | None],
+    outcomes: Sequence[DistrictOutcome],
+) -> None:
+    """Record what this build, which covered every district and found no problem, read and
+    left in the output folder."""
+    outputs: dict[str, Stamp] = {}
+    for outcome in outcomes:
+        outputs.update(outcome.stamps)
+    for name in (MANIFEST_NAME, SUMS_NAME):
+        stamp = file_stamp(settings.out_dir / name)
+        if stamp is None:
+            return
+        outputs[name] = stamp
+    index = BuildIndex(dict(key.fields), tuple(districts), inputs, outputs)
+    write_index(settings.out_dir, index, key.started_ns, settings.file_mode)
+
+
 def _when_nothing_changed(
-    request: BuildRequest, stages: Stages, settings: BuildSettings
+    request: BuildRequest, stages: Stages, settings: BuildSettings, key: IndexKey
 ) -> BuildResult | None:
     """The result of a build in which no district of the project changed since its last good
     build, found without parsing or checking the project (what was built was valid, and its
@@ -142,18 +218,27 @@ def _when_nothing_changed(
     if project is None or not project.district_names:
         return None
     try:
-        selected = set(select_districts(project, request))
+        selected = set(select_districts(project.district_names, request))
     except PspluginError:
         return None
+    from generator.package.district import check_unchanged, unchanged_stamps
+
+    inputs = {**project.shared_input_stamps(), **sheet_template_stamps()}
     cache = DigestCache(project.file_digests())
     outcomes = []
+    outputs: list[DistrictOutcome] = []
     # Every district counts, not only those selected: a full load fails on any broken one.
     for district in project.district_names:
-        _, previous, unchanged = check_unchanged(project, district, settings, cache)
+        seen: dict[str, Stamp] = {}
+        _, previous, unchanged = check_unchanged(project, district, settings, cache, seen)
         if not unchanged or previous is None:
             return None
+        inputs.update(project.input_stamps(district))
+        outcome = DistrictOutcome(district, "unchanged", [], list(previous.artifacts))
+        outcome.stamps = unchanged_stamps(district, previous, seen)
+        outputs.append(outcome)
         if district in selected:
-            outcomes.append(DistrictOutcome(district, "unchanged", [], list(previous.artifacts)))
+            outcomes.append(outcome)
 
     result = BuildResult(settings.out_dir, outcomes)
     with build_lock(settings.out_dir):
@@ -162,12 +247,13 @@ def _when_nothing_changed(
             collect_artifacts(settings.out_dir, project.district_names, outcomes),
             settings.file_mode,
         )
+        _write_index(settings, key, project.district_names, inputs, outputs)
     return result
 
 
-def select_districts(project: ProjectLike, request: BuildRequest) -> list[str]:
+def select_districts(names: Sequence[str], request: BuildRequest) -> list[str]:
     """The districts this run builds: those named (or all), then this shard of them."""
-    known = list(project.district_names)
+    known = list(names)
     if request.districts:
         unknown = sorted(set(request.districts) - set(known))
         if unknown:

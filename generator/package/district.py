@@ -8,7 +8,6 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from generator.cache import Bounded
 from generator.errors import PspluginError
@@ -17,6 +16,7 @@ from generator.jsontext import pretty
 from generator.package.archive import select_entries, zip_bytes
 from generator.package.atomic import write_atomic
 from generator.package.incremental import (
+    STATE_NAME,
     DigestCache,
     DistrictState,
     artifacts_intact,
@@ -25,33 +25,10 @@ from generator.package.incremental import (
     write_state,
 )
 from generator.package.manifest import Artifact
+from generator.package.outcome import BuildSettings, DistrictOutcome
 from generator.package.secrets_scan import ProjectSecrets, scan_text
 from generator.package.stages import ProjectLike, RenderedLike, Stages
-
-Status = Literal["built", "unchanged", "failed"]
-
-
-@dataclass(frozen=True)
-class BuildSettings:
-    """What every district's build shares: where to write, and what changes the output."""
-
-    out_dir: Path
-    force: bool = False
-    source_date_epoch: int | None = None
-    file_mode: int = 0o644
-
-    def output_options(self) -> dict[str, object]:
-        return {"source_date_epoch": self.source_date_epoch}
-
-
-@dataclass
-class DistrictOutcome:
-    """How one district's build went; small, so that thousands fit in memory."""
-
-    district: str
-    status: Status
-    findings: list[Finding] = field(default_factory=list)
-    artifacts: list[Artifact] = field(default_factory=list)
+from generator.stamps import Stamp
 
 
 @dataclass
@@ -84,10 +61,15 @@ class PreparedDistrict:
 
 
 def check_unchanged(
-    project: ProjectLike, district: str, settings: BuildSettings, cache: DigestCache
+    project: ProjectLike,
+    district: str,
+    settings: BuildSettings,
+    cache: DigestCache,
+    seen: dict[str, Stamp] | None = None,
 ) -> tuple[str, DistrictState | None, bool]:
     """The district's inputs digest, its recorded state, and whether that state still holds:
-    same inputs, every artifact intact, and no --force."""
+    same inputs, every artifact intact, and no --force. `seen` receives the artifacts' sizes
+    and modification times as found."""
     files = project.input_files(district)
     options = settings.output_options()
     shared = project.shared_input_files()
@@ -97,7 +79,7 @@ def check_unchanged(
         not settings.force
         and previous is not None
         and previous.inputs == digest
-        and artifacts_intact(settings.out_dir, previous.artifacts, previous.stamps)
+        and artifacts_intact(settings.out_dir, previous.artifacts, previous.stamps, seen)
     )
     return digest, previous, unchanged
 
@@ -111,11 +93,12 @@ def prepare_district(
     secrets: ProjectSecrets,
 ) -> PreparedDistrict:
     """Find `district` up to date, or render, check, package and scan it, all in memory."""
-    digest, previous, unchanged = check_unchanged(project, district, settings, cache)
+    seen: dict[str, Stamp] = {}
+    digest, previous, unchanged = check_unchanged(project, district, settings, cache, seen)
     if unchanged and previous is not None:
-        return PreparedDistrict(
-            DistrictOutcome(district, "unchanged", [], list(previous.artifacts))
-        )
+        outcome = DistrictOutcome(district, "unchanged", [], list(previous.artifacts))
+        outcome.stamps = unchanged_stamps(district, previous, seen)
+        return PreparedDistrict(outcome)
 
     outcome = DistrictOutcome(district, "failed")
     try:
@@ -135,6 +118,16 @@ def prepare_district(
 
     outcome.artifacts = _artifacts(district, rendered, package.files, package.digests)
     return PreparedDistrict(outcome, package.files, digest, previous)
+
+
+def unchanged_stamps(
+    district: str, state: DistrictState, seen: dict[str, Stamp]
+) -> dict[str, Stamp]:
+    """The stamps of an unchanged district's files: its artifacts as found, and its state."""
+    stamps = dict(seen)
+    if state.own_stamp is not None:
+        stamps[f"{district}/{STATE_NAME}"] = state.own_stamp
+    return stamps
 
 
 def build_district(
@@ -174,7 +167,8 @@ def write_district(out_dir: Path, prepared: PreparedDistrict, mode: int) -> None
         for name, content in sorted(prepared.files.items())
     }
     artifacts = tuple(prepared.outcome.artifacts)
-    write_state(folder, DistrictState(prepared.inputs, artifacts, stamps), mode)
+    state_stamp = write_state(folder, DistrictState(prepared.inputs, artifacts, stamps), mode)
+    prepared.outcome.stamps = {**stamps, f"{district}/{STATE_NAME}": state_stamp}
     _remove_stale(out_dir, prepared.previous, prepared.outcome.artifacts)
     prepared.outcome.status = "built"
 

@@ -7,17 +7,16 @@ import functools
 import hashlib
 import json
 import logging
-import sys
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from generator import __version__
 from generator.package.atomic import write_atomic
 from generator.package.manifest import Artifact, file_sha256
 from generator.resources import templates_dir
+from generator.stamps import Stamp, file_stamp
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +73,11 @@ def _sheet_templates() -> tuple[Path, ...]:
     return tuple(sorted((templates_dir() / "setup-sheet").glob("*.j2")))
 
 
+def sheet_template_stamps() -> dict[str, Stamp | None]:
+    """Size and modification time of the setup sheet templates, which feed every district."""
+    return {str(path): file_stamp(path) for path in _sheet_templates()}
+
+
 def inputs_digest(
     district: str,
     files: Iterable[Path],
@@ -118,18 +122,21 @@ class DistrictState:
     # file -> (size, modification time in ns) as written: an artifact that still shows both is
     # taken as intact without reading it again.
     stamps: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+    # The state file's own size and modification time, taken before it was read.
+    own_stamp: Stamp | None = field(default=None, compare=False)
 
 
 def read_state(folder: Path) -> DistrictState | None:
     """The recorded state, or None when there is none or it cannot be trusted."""
     try:
+        own_stamp = file_stamp(folder / STATE_NAME)
         document = json.loads((folder / STATE_NAME).read_text(encoding="utf-8"))
-        artifacts = tuple(_artifact(entry) for entry in document["artifacts"])
+        artifacts = tuple(Artifact.from_dict(entry) for entry in document["artifacts"])
         stamps = {
             str(name): (int(stamp[0]), int(stamp[1]))
             for name, stamp in document.get("stamps", {}).items()
         }
-        return DistrictState(str(document["inputs"]), artifacts, stamps)
+        return DistrictState(str(document["inputs"]), artifacts, stamps, own_stamp)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as error:
@@ -137,19 +144,8 @@ def read_state(folder: Path) -> DistrictState | None:
         return None
 
 
-def _artifact(entry: dict[str, Any]) -> Artifact:
-    # Interned, because a thousand districts repeat the same plugin name and version.
-    return Artifact(
-        file=str(entry["file"]),
-        district=sys.intern(str(entry["district"])),
-        plugin=sys.intern(str(entry["plugin"])),
-        version=sys.intern(str(entry["version"])),
-        size=int(entry["size"]),
-        sha256=str(entry["sha256"]),
-    )
-
-
-def write_state(folder: Path, state: DistrictState, mode: int = 0o644) -> None:
+def write_state(folder: Path, state: DistrictState, mode: int = 0o644) -> Stamp:
+    """Write the state; returns the state file's size and modification time."""
     document = {
         "inputs": state.inputs,
         "artifacts": [artifact.as_dict() for artifact in sorted(state.artifacts)],
@@ -157,20 +153,24 @@ def write_state(folder: Path, state: DistrictState, mode: int = 0o644) -> None:
     }
     # Read only by psplugin: compact, which the fast encoder writes.
     data = (json.dumps(document, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
-    write_atomic(folder / STATE_NAME, data, mode)
+    return write_atomic(folder / STATE_NAME, data, mode)
 
 
 def artifacts_intact(
     out_dir: Path,
     artifacts: Iterable[Artifact],
     stamps: Mapping[str, tuple[int, int]] | None = None,
+    seen: dict[str, Stamp] | None = None,
 ) -> bool:
     """True when every recorded artifact is on disk with its recorded size and digest. One whose
-    size and modification time are still those recorded in `stamps` is not read again."""
+    size and modification time are still those recorded in `stamps` is not read again. `seen`
+    receives each artifact's size and modification time as found."""
     for artifact in artifacts:
         path = out_dir / artifact.file
         try:
             stat = path.stat()
+            if seen is not None:
+                seen[artifact.file] = (stat.st_size, stat.st_mtime_ns)
             if stat.st_size != artifact.size:
                 return False
             if (stamps or {}).get(artifact.file) == (stat.st_size, stat.st_mtime_ns):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring_ascii
 from pathlib import Path
+from typing import Any
 
 from generator import __version__
 from generator.package.atomic import write_atomic_chunks
@@ -27,6 +30,18 @@ class Artifact:
     size: int
     sha256: str
 
+    @classmethod
+    def from_dict(cls, entry: Mapping[str, Any]) -> Artifact:
+        # Interned, because a thousand districts repeat the same plugin name and version.
+        return cls(
+            file=str(entry["file"]),
+            district=sys.intern(str(entry["district"])),
+            plugin=sys.intern(str(entry["plugin"])),
+            version=sys.intern(str(entry["version"])),
+            size=int(entry["size"]),
+            sha256=str(entry["sha256"]),
+        )
+
     def as_dict(self) -> dict[str, object]:
         # Spelled out rather than dataclasses.asdict, which deep-copies and is slow in bulk.
         return {
@@ -37,6 +52,15 @@ class Artifact:
             "size": self.size,
             "version": self.version,
         }
+
+
+def read_manifest(out_dir: Path) -> list[Artifact] | None:
+    """The artifacts manifest.json lists, or None when it is missing or unreadable."""
+    try:
+        document = json.loads((out_dir / MANIFEST_NAME).read_bytes())
+        return [Artifact.from_dict(entry) for entry in document["artifacts"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def file_sha256(path: Path) -> str:

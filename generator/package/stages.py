@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from generator.findings import Finding
+from generator.stamps import Stamp
 from generator.tree import PluginTree
 
 
@@ -28,6 +29,15 @@ class ProjectLike(Protocol):
 
     def shared_input_files(self) -> Sequence[Path]:
         """The files that feed every district (the same list each time it is asked)."""
+        ...
+
+    def input_stamps(self, district: str) -> dict[str, Stamp | None]:
+        """Size and modification time of the district's own inputs, from before they were read
+        (None for one that was missing)."""
+        ...
+
+    def shared_input_stamps(self) -> dict[str, Stamp | None]:
+        """The same for the inputs every district shares, and the folders they are listed from."""
         ...
 
     def secret_references(self, district: str) -> list[dict[str, Any]]: ...
@@ -78,9 +88,13 @@ class Stages:
 
 def default_stages() -> Stages:
     """The real project model and renderer, imported only when a build runs."""
+    return Stages(_open_project, _check_district, _render_district, _skim_project)
+
+
+def _skim_project(root: Path) -> Any | None:
     from generator.project.skim import skim_project
 
-    return Stages(_open_project, _check_district, _render_district, skim_project)
+    return skim_project(root)
 
 
 # The loader and the renderer bring in jsonschema, Jinja2 and lxml: they are imported when first
@@ -129,6 +143,12 @@ class _BuildProject:
     def shared_input_files(self) -> Sequence[Path]:
         files: Sequence[Path] = self.project.shared_input_files()
         return files
+
+    def input_stamps(self, district: str) -> dict[str, Stamp | None]:
+        return dict(self.project.input_stamps(district))
+
+    def shared_input_stamps(self) -> dict[str, Stamp | None]:
+        return dict(self.project.shared_input_stamps())
 
     def secret_references(self, district: str) -> list[dict[str, Any]]:
         return list(self.project.secret_references(district))

@@ -18,15 +18,18 @@ import signal
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from generator.errors import PspluginError
 from generator.findings import Finding, has_errors
-from generator.package.district import BuildSettings, DistrictOutcome, build_district
+from generator.package.district import build_district
 from generator.package.incremental import DigestCache
+from generator.package.outcome import BuildSettings, DistrictOutcome
 from generator.package.secrets_scan import ProjectSecrets, unique_references
 from generator.package.stages import ProjectLike, Stages
+from generator.stamps import Stamp
 
 log = logging.getLogger(__name__)
 
@@ -35,18 +38,30 @@ class WorkerFailed(PspluginError):
     """A worker process stopped without finishing its districts."""
 
 
-def check_districts(
-    project: ProjectLike, stages: Stages, names: Sequence[str]
-) -> tuple[list[Finding], list[dict[str, Any]]]:
-    """Every finding of the named districts, and the secret references of those without errors."""
-    findings: list[Finding] = []
-    references: list[dict[str, Any]] = []
+@dataclass
+class Checked:
+    """What checking some districts found: every finding, and for the districts without errors,
+    their secret references and their inputs' stamps."""
+
+    findings: list[Finding] = field(default_factory=list)
+    references: list[dict[str, Any]] = field(default_factory=list)
+    stamps: dict[str, Stamp | None] = field(default_factory=dict)
+
+    def add(self, other: Checked) -> None:
+        self.findings.extend(other.findings)
+        self.references.extend(other.references)
+        self.stamps.update(other.stamps)
+
+
+def check_districts(project: ProjectLike, stages: Stages, names: Sequence[str]) -> Checked:
+    checked = Checked()
     for name in names:
         found = stages.check_district(project, name)
-        findings.extend(found)
+        checked.findings.extend(found)
         if not has_errors(found):
-            references.extend(project.secret_references(name))
-    return findings, references
+            checked.references.extend(project.secret_references(name))
+            checked.stamps.update(project.input_stamps(name))
+    return checked
 
 
 class Runner:
@@ -63,11 +78,17 @@ class Runner:
         self.project, self.stages, self.settings = project, stages, settings
         self.names, self.selected = list(names), list(selected)
         self.references: list[dict[str, Any]] = []
+        # The districts' own inputs, stamped before they were read: see the build index.
+        self.input_stamps: dict[str, Stamp | None] = {}
 
     def check(self) -> list[Finding]:
-        findings, references = check_districts(self.project, self.stages, self.names)
-        self.references = unique_references(references)
-        return findings
+        checked = check_districts(self.project, self.stages, self.names)
+        self._checked(checked)
+        return checked.findings
+
+    def _checked(self, checked: Checked) -> None:
+        self.references = unique_references(checked.references)
+        self.input_stamps = checked.stamps
 
     def build(self) -> Iterator[DistrictOutcome]:
         project = self.project
@@ -136,16 +157,14 @@ class WorkerPool(Runner):
             raise
 
     def check(self) -> list[Finding]:
-        findings: list[Finding] = []
-        references: list[dict[str, Any]] = []
+        checked = Checked()
         for connection in self.connections:
             message = self._receive(connection)
             if message[0] != "checked":
                 raise WorkerFailed(f"a build worker answered {message[0]!r} while checking")
-            findings.extend(message[1])
-            references.extend(message[2])
-        self.references = unique_references(references)
-        return findings
+            checked.add(message[1])
+        self._checked(checked)
+        return checked.findings
 
     def build(self) -> Iterator[DistrictOutcome]:
         for connection in self.connections:
@@ -203,8 +222,7 @@ def _worker_main(
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         if project is None:
             project = stages.open_project(root)
-        findings, references = check_districts(project, stages, names)
-        connection.send(("checked", findings, references))
+        connection.send(("checked", check_districts(project, stages, names)))
         order = connection.recv()
         if order[0] != "build":
             return

@@ -20,6 +20,7 @@ from generator.project.model import (
 from generator.project.rules import RuleContext, check_document
 from generator.project.yamlsource import KeyPath, SourceDoc, YamlError, load_yaml
 from generator.resources import preset_names, presets_dir
+from generator.stamps import file_stamp
 
 DISTRICT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -84,7 +85,10 @@ def open_project(root: str | Path) -> OpenedProject:
     reader = _Reader(Path(root))
     project = reader.read()
     # Without a psplugin.yaml this is not a project at all: its districts are not looked for.
+    stamp = file_stamp(reader.root / DISTRICTS_DIR)
     files = reader.district_files() if reader.files_checked else {}
+    if project is not None:
+        project.districts_stamp = stamp
     checked = reader.files_checked + len(files)
     return OpenedProject(reader.root, project, files, reader.findings, checked)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from generator.project import secrets
 from generator.project.merge import merge_layers, overlay
 from generator.project.yamlsource import SourceDoc
 from generator.resources import templates_dir
+from generator.stamps import Stamp, file_stamp
 
 PROJECT_FILE = "psplugin.yaml"
 DISTRICTS_DIR = "districts"
@@ -47,6 +49,8 @@ class Project:
     config: SourceDoc
     preset: Preset | None = None
     districts: dict[str, SourceDoc] = field(default_factory=dict)
+    # The districts folder's size and modification time, taken before its files were listed.
+    districts_stamp: Stamp | None = None
     _base: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
     _template_files: list[Path] | None = field(default=None, init=False, repr=False, compare=False)
     _template_dirs: list[Path] | None = field(default=None, init=False, repr=False, compare=False)
@@ -116,6 +120,39 @@ class Project:
                 stamps.append((str(path), stat.st_size, stat.st_mtime_ns))
             self._fingerprint = tuple(stamps)
         return self._fingerprint
+
+    def shared_input_stamps(self) -> dict[str, Stamp | None]:
+        """Size and modification time, taken before they were read, of psplugin.yaml, the
+        preset, the districts folder and the templates: the files every district depends on."""
+        stamps = {str(doc.path): doc.stamp for doc in self.layers(None) if doc.path is not None}
+        stamps[str(self.root / DISTRICTS_DIR)] = self.districts_stamp
+        stamps.update(self.template_stamps())
+        return stamps
+
+    def input_stamps(self, district: str) -> dict[str, Stamp | None]:
+        """Size and modification time of the district's own file, taken before it was read."""
+        doc = self.districts[district]
+        return {str(doc.path): doc.stamp} if doc.path is not None else {}
+
+    def template_stamps(self) -> dict[str, Stamp | None]:
+        """Size and modification time of every template folder and file, and None for a
+        template folder that does not exist: while all of them stay the same, so do the
+        templates, since a file added or removed changes its folder's time. The folders are
+        stamped before their files are listed, so that a change in between shows next time."""
+        candidates = [self.root / TEMPLATES_DIR, templates_dir() / CORE_TEMPLATES]
+        if self.preset:
+            candidates.insert(1, self.preset.templates)
+        stamps: dict[str, Stamp | None] = {}
+        for folder in candidates:
+            stamps[str(folder)] = file_stamp(folder)
+            for directory, _, _ in os.walk(folder):
+                stamps[directory] = file_stamp(directory)
+        for folder in candidates:
+            for directory, _, files in os.walk(folder):
+                for name in files:
+                    path = os.path.join(directory, name)
+                    stamps[path] = file_stamp(path)
+        return stamps
 
     def has_template(self, name: str) -> bool:
         """Whether a template of that name is in one of the template folders. The folders are

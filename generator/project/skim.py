@@ -9,6 +9,7 @@ from pathlib import Path
 from generator.project.model import DISTRICTS_DIR, PROJECT_FILE, Preset, Project
 from generator.project.yamlsource import SourceDoc, YamlError, load_yaml
 from generator.resources import presets_dir
+from generator.stamps import file_stamp
 
 
 def skim_project(root: str | Path) -> Project | None:
@@ -24,14 +25,19 @@ def skim_project(root: str | Path) -> Project | None:
             preset_file = presets_dir() / name / "preset.yaml"
             preset = Preset(name, preset_file.parent, _hashed(preset_file))
         folder = root / DISTRICTS_DIR
+        districts_stamp = file_stamp(folder)  # before listing: a change in between shows later
         paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
         districts = {path.stem: _hashed(path) for path in paths}
     except (YamlError, OSError):
         return None
     if len(districts) != len(paths):
         return None
-    return Project(root=root, config=config, preset=preset, districts=districts)
+    project = Project(root=root, config=config, preset=preset, districts=districts)
+    project.districts_stamp = districts_stamp
+    return project
 
 
 def _hashed(path: Path) -> SourceDoc:
-    return SourceDoc(str(path), path, {}, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+    stamp = file_stamp(path)  # before reading: a change after it shows next time
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return SourceDoc(str(path), path, {}, sha256=digest, stamp=stamp)

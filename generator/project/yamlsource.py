@@ -47,6 +47,8 @@ class SourceDoc:
     plain_text: dict[KeyPath, str] = field(default_factory=dict)
     # The file's bytes' sha256, for build's record of what fed each district.
     sha256: str = ""
+    # The file's size and modification time (ns), taken before it was read.
+    stamp: tuple[int, int] | None = None
 
     def position(self, path: KeyPath) -> tuple[int, int] | None:
         return self.positions.get(path)
@@ -62,14 +64,15 @@ class SourceDoc:
 
 def read_text(path: Path, display: str) -> str:
     """The file's text, refusing oversized files and bytes that are not UTF-8."""
-    return _decode(_read_bytes(path, display), display)
+    return _decode(_read_bytes(path, display)[0], display)
 
 
-def _read_bytes(path: Path, display: str) -> bytes:
+def _read_bytes(path: Path, display: str) -> tuple[bytes, tuple[int, int]]:
     try:
         # The size is checked before reading, so that a huge file is never loaded, and after,
         # in case it grew in between.
-        size = path.stat().st_size
+        stat = path.stat()
+        size = stat.st_size
         raw = path.read_bytes() if size <= MAX_FILE_BYTES else b""
         size = max(size, len(raw))
     except OSError as error:
@@ -81,7 +84,7 @@ def _read_bytes(path: Path, display: str) -> bytes:
             rule="yaml.too-large",
             file=display,
         )
-    return raw
+    return raw, (stat.st_size, stat.st_mtime_ns)
 
 
 def _decode(raw: bytes, display: str) -> str:
@@ -101,9 +104,10 @@ def _decode(raw: bytes, display: str) -> str:
 
 def load_yaml(path: Path, display: str) -> SourceDoc:
     """Parse one YAML file into a SourceDoc, or raise YamlError with its place."""
-    raw = _read_bytes(path, display)
+    raw, stamp = _read_bytes(path, display)
     doc = parse_yaml(_decode(raw, display), display, path)
     doc.sha256 = hashlib.sha256(raw).hexdigest()
+    doc.stamp = stamp
     return doc
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from generator.findings import Finding
 from generator.package.stages import Stages
+from generator.stamps import Stamp, file_stamp
 from generator.tree import PluginTree
 
 
@@ -31,6 +32,13 @@ class FakeProject:
 
     def shared_input_files(self) -> list[Path]:
         return [self.root / "plugin.txt"]
+
+    def input_stamps(self, district: str) -> dict[str, Stamp | None]:
+        return {str(path): file_stamp(path) for path in self.input_files(district)}
+
+    def shared_input_stamps(self) -> dict[str, Stamp | None]:
+        paths = [*self.shared_input_files(), self.root / "districts"]
+        return {str(path): file_stamp(path) for path in paths}
 
     def file_digests(self) -> dict[Path, str]:
         return {}

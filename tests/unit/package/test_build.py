@@ -13,6 +13,7 @@ import pytest
 from generator.package.atomic import TEMP_PREFIX, build_lock
 from generator.package.build import BuildRequest, UnknownDistrict, run_build
 from generator.package.incremental import STATE_NAME
+from generator.package.index import INDEX_NAME
 from generator.package.workers import WorkerFailed
 
 from .fakes import FAKE_STAGES, make_project
@@ -26,11 +27,12 @@ def _build(root: Path, **options: object) -> object:
 
 def _snapshot(out_dir: Path) -> dict[str, bytes]:
     """Every file in the output folder, the hidden state files included, less the stamps in
-    them (sizes and modification times, which belong to this machine and moment)."""
+    them and the build index (sizes and modification times, which belong to this machine and
+    moment)."""
     return {
         path.relative_to(out_dir).as_posix(): _without_stamps(path)
         for path in sorted(out_dir.rglob("*"))
-        if path.is_file() and path.name != ".lock"
+        if path.is_file() and path.name not in (".lock", INDEX_NAME)
     }
 
 

@@ -1,0 +1,135 @@
+"""dist/.build-index.json: the size and modification time of every file the last complete build
+read and wrote, so that a build in which nothing changed can tell so from file metadata alone,
+without reading the project.
+
+The index is a shortcut, never the record: each district's own state stays the authority, and
+anything that does not match exactly (a file touched, added or removed, another tool version or
+SOURCE_DATE_EPOCH) sends the build down its ordinary path, which checks content digests. Inputs
+are stamped before they are read, so that a file changed while a build runs never looks current
+afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator import __version__
+from generator.package.atomic import write_atomic
+from generator.stamps import Stamp, file_stamp
+
+log = logging.getLogger(__name__)
+
+INDEX_NAME = ".build-index.json"
+INDEX_FORMAT = 1
+
+
+# A file changed this close to the moment it was stamped could change again within the same
+# tick of the file system's clock, keeping its size and time: such stamps prove nothing.
+RACY_NS = 2_000_000_000
+
+
+@dataclass(frozen=True)
+class IndexKey:
+    """What else the outputs depend on besides the files (where they come from and go, the tool
+    and the options that change them), and when this build started."""
+
+    fields: dict[str, Any]
+    started_ns: int
+
+
+def index_key(
+    project: Path, out_dir: Path, options: Mapping[str, object], started_ns: int
+) -> IndexKey:
+    fields = {
+        "format": INDEX_FORMAT,
+        "tool": __version__,
+        "zlib": zlib.ZLIB_RUNTIME_VERSION,
+        "project": str(project.resolve()),
+        "out": str(out_dir.resolve()),
+        "options": {key: value for key, value in sorted(options.items())},
+    }
+    return IndexKey(fields, started_ns)
+
+
+@dataclass(frozen=True)
+class BuildIndex:
+    key: dict[str, Any]
+    districts: tuple[str, ...]
+    # Absolute paths of the inputs, None for one that did not exist (a templates/ folder).
+    inputs: Mapping[str, Stamp | None]
+    # Paths in the output folder: every artifact, every district's state, the manifest and sums.
+    outputs: Mapping[str, Stamp]
+
+
+def write_index(out_dir: Path, index: BuildIndex, started_ns: int, mode: int) -> bool:
+    """Write the index, unless an input was changed so shortly before the build started that
+    its stamp cannot be trusted (the next build then goes by content); True when written."""
+    for stamp in index.inputs.values():
+        if stamp is not None and stamp[1] > started_ns - RACY_NS:
+            return False
+    document = {
+        "key": index.key,
+        "districts": list(index.districts),
+        "inputs": {path: stamp for path, stamp in sorted(index.inputs.items())},
+        "outputs": {path: stamp for path, stamp in sorted(index.outputs.items())},
+    }
+    data = json.dumps(document, sort_keys=True, separators=(",", ":")) + "\n"
+    write_atomic(out_dir / INDEX_NAME, data.encode("utf-8"), mode)
+    return True
+
+
+def remove_index(out_dir: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        (out_dir / INDEX_NAME).unlink()
+
+
+def current_index(out_dir: Path, key: IndexKey) -> BuildIndex | None:
+    """The index, when it was written for this key and every file it lists still has the size
+    and modification time it records; None otherwise."""
+    index = _read_index(out_dir)
+    if index is None or index.key != key.fields:
+        return None
+    for path, stamp in index.inputs.items():
+        if file_stamp(path) != stamp:
+            log.debug("build index: %s changed", path)
+            return None
+    prefix = f"{out_dir}/"
+    for name, stamp in index.outputs.items():
+        if file_stamp(prefix + name) != stamp:
+            log.debug("build index: %s%s changed", prefix, name)
+            return None
+    return index
+
+
+def _read_index(out_dir: Path) -> BuildIndex | None:
+    try:
+        document = json.loads((out_dir / INDEX_NAME).read_bytes())
+        return BuildIndex(
+            key=dict(document["key"]),
+            districts=tuple(str(name) for name in document["districts"]),
+            inputs={str(path): _stamp(stamp) for path, stamp in document["inputs"].items()},
+            outputs={str(name): _checked(stamp) for name, stamp in document["outputs"].items()},
+        )
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        log.info("ignoring an unreadable build index in %s: %s", out_dir, error)
+        return None
+
+
+def _stamp(value: Any) -> Stamp | None:
+    return None if value is None else _checked(value)
+
+
+def _checked(value: Any) -> Stamp:
+    size, mtime = value
+    if not isinstance(size, int) or not isinstance(mtime, int):
+        raise TypeError("a stamp is two whole numbers")
+    return size, mtime
