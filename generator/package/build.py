@@ -221,7 +221,7 @@ def _when_nothing_changed(
         selected = set(select_districts(project.district_names, request))
     except PspluginError:
         return None
-    from generator.package.district import check_unchanged, unchanged_stamps
+    from generator.package.district import check_unchanged
 
     inputs = {**project.shared_input_stamps(), **sheet_template_stamps()}
     cache = DigestCache(project.file_digests())
@@ -235,7 +235,7 @@ def _when_nothing_changed(
             return None
         inputs.update(project.input_stamps(district))
         outcome = DistrictOutcome(district, "unchanged", [], list(previous.artifacts))
-        outcome.stamps = unchanged_stamps(district, previous, seen)
+        outcome.stamps = seen
         outputs.append(outcome)
         if district in selected:
             outcomes.append(outcome)

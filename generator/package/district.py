@@ -16,7 +16,6 @@ from generator.jsontext import pretty
 from generator.package.archive import select_entries, zip_bytes
 from generator.package.atomic import write_atomic
 from generator.package.incremental import (
-    STATE_NAME,
     DigestCache,
     DistrictState,
     artifacts_intact,
@@ -97,7 +96,7 @@ def prepare_district(
     digest, previous, unchanged = check_unchanged(project, district, settings, cache, seen)
     if unchanged and previous is not None:
         outcome = DistrictOutcome(district, "unchanged", [], list(previous.artifacts))
-        outcome.stamps = unchanged_stamps(district, previous, seen)
+        outcome.stamps = seen
         return PreparedDistrict(outcome)
 
     outcome = DistrictOutcome(district, "failed")
@@ -118,16 +117,6 @@ def prepare_district(
 
     outcome.artifacts = _artifacts(district, rendered, package.files, package.digests)
     return PreparedDistrict(outcome, package.files, digest, previous)
-
-
-def unchanged_stamps(
-    district: str, state: DistrictState, seen: dict[str, Stamp]
-) -> dict[str, Stamp]:
-    """The stamps of an unchanged district's files: its artifacts as found, and its state."""
-    stamps = dict(seen)
-    if state.own_stamp is not None:
-        stamps[f"{district}/{STATE_NAME}"] = state.own_stamp
-    return stamps
 
 
 def build_district(
@@ -167,8 +156,8 @@ def write_district(out_dir: Path, prepared: PreparedDistrict, mode: int) -> None
         for name, content in sorted(prepared.files.items())
     }
     artifacts = tuple(prepared.outcome.artifacts)
-    state_stamp = write_state(folder, DistrictState(prepared.inputs, artifacts, stamps), mode)
-    prepared.outcome.stamps = {**stamps, f"{district}/{STATE_NAME}": state_stamp}
+    write_state(folder, DistrictState(prepared.inputs, artifacts, stamps), mode)
+    prepared.outcome.stamps = stamps
     _remove_stale(out_dir, prepared.previous, prepared.outcome.artifacts)
     prepared.outcome.status = "built"
 

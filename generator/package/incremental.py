@@ -122,21 +122,18 @@ class DistrictState:
     # file -> (size, modification time in ns) as written: an artifact that still shows both is
     # taken as intact without reading it again.
     stamps: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False)
-    # The state file's own size and modification time, taken before it was read.
-    own_stamp: Stamp | None = field(default=None, compare=False)
 
 
 def read_state(folder: Path) -> DistrictState | None:
     """The recorded state, or None when there is none or it cannot be trusted."""
     try:
-        own_stamp = file_stamp(folder / STATE_NAME)
         document = json.loads((folder / STATE_NAME).read_text(encoding="utf-8"))
         artifacts = tuple(Artifact.from_dict(entry) for entry in document["artifacts"])
         stamps = {
             str(name): (int(stamp[0]), int(stamp[1]))
             for name, stamp in document.get("stamps", {}).items()
         }
-        return DistrictState(str(document["inputs"]), artifacts, stamps, own_stamp)
+        return DistrictState(str(document["inputs"]), artifacts, stamps)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as error:
@@ -144,8 +141,7 @@ def read_state(folder: Path) -> DistrictState | None:
         return None
 
 
-def write_state(folder: Path, state: DistrictState, mode: int = 0o644) -> Stamp:
-    """Write the state; returns the state file's size and modification time."""
+def write_state(folder: Path, state: DistrictState, mode: int = 0o644) -> None:
     document = {
         "inputs": state.inputs,
         "artifacts": [artifact.as_dict() for artifact in sorted(state.artifacts)],
@@ -153,7 +149,7 @@ def write_state(folder: Path, state: DistrictState, mode: int = 0o644) -> Stamp:
     }
     # Read only by psplugin: compact, which the fast encoder writes.
     data = (json.dumps(document, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
-    return write_atomic(folder / STATE_NAME, data, mode)
+    write_atomic(folder / STATE_NAME, data, mode)
 
 
 def artifacts_intact(

@@ -64,7 +64,8 @@ class BuildIndex:
     districts: tuple[str, ...]
     # Absolute paths of the inputs, None for one that did not exist (a templates/ folder).
     inputs: Mapping[str, Stamp | None]
-    # Paths in the output folder: every artifact, every district's state, the manifest and sums.
+    # Paths in the output folder: every artifact, the manifest and the checksums. (A district's
+    # state only matters to a build that goes by content.)
     outputs: Mapping[str, Stamp]
 
 

@@ -58,7 +58,10 @@ def read_manifest(out_dir: Path) -> list[Artifact] | None:
     """The artifacts manifest.json lists, or None when it is missing or unreadable."""
     try:
         document = json.loads((out_dir / MANIFEST_NAME).read_bytes())
-        return [Artifact.from_dict(entry) for entry in document["artifacts"]]
+        return [
+            Artifact(e["file"], e["district"], e["plugin"], e["version"], e["size"], e["sha256"])
+            for e in document["artifacts"]
+        ]
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

@@ -35,6 +35,6 @@ class DistrictOutcome:
     status: Status
     findings: list[Finding] = field(default_factory=list)
     artifacts: list[Artifact] = field(default_factory=list)
-    # Size and modification time of each artifact and of the state file as this build left
-    # them, by path in the output folder: what the build index records.
+    # Size and modification time of each artifact as this build left it, by path in the output
+    # folder: what the build index records.
     stamps: dict[str, Stamp] = field(default_factory=dict)
