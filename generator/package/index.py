@@ -14,15 +14,16 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from generator import __version__
 from generator.package.atomic import write_atomic
-from generator.stamps import Stamp, file_stamp
+from generator.stamps import Stamp
 
 log = logging.getLogger(__name__)
 
@@ -97,40 +98,53 @@ def current_index(out_dir: Path, key: IndexKey) -> BuildIndex | None:
     index = _read_index(out_dir)
     if index is None or index.key != key.fields:
         return None
-    for path, stamp in index.inputs.items():
-        if file_stamp(path) != stamp:
-            log.debug("build index: %s changed", path)
-            return None
     prefix = f"{out_dir}/"
-    for name, stamp in index.outputs.items():
-        if file_stamp(prefix + name) != stamp:
-            log.debug("build index: %s%s changed", prefix, name)
-            return None
+    for path in _changed(index.inputs.items(), "", may_be_absent=True):
+        log.debug("build index: %s changed", path)
+        return None
+    for name in _changed(index.outputs.items(), prefix, may_be_absent=False):
+        log.debug("build index: %s%s changed", prefix, name)
+        return None
     return index
 
 
+def _changed(
+    stamps: Iterable[tuple[str, Any]], prefix: str, *, may_be_absent: bool
+) -> Iterator[str]:
+    """The paths whose size and modification time are not those recorded, or that exist where
+    None was recorded (written out rather than through file_stamp: a thousand districts make
+    thousands of these)."""
+    stat = os.stat
+    for path, stamp in stamps:
+        try:
+            found = stat(prefix + path)
+        except OSError:
+            if stamp is not None or not may_be_absent:
+                yield path
+            continue
+        try:
+            same = stamp is not None and (found.st_size, found.st_mtime_ns) == tuple(stamp)
+        except TypeError:
+            same = False
+        if not same:
+            yield path
+
+
 def _read_index(out_dir: Path) -> BuildIndex | None:
+    # The stamps are left as the JSON lists they are read as: a malformed one just never matches.
     try:
         document = json.loads((out_dir / INDEX_NAME).read_bytes())
-        return BuildIndex(
+        index = BuildIndex(
             key=dict(document["key"]),
             districts=tuple(str(name) for name in document["districts"]),
-            inputs={str(path): _stamp(stamp) for path, stamp in document["inputs"].items()},
-            outputs={str(name): _checked(stamp) for name, stamp in document["outputs"].items()},
+            inputs=dict(document["inputs"]),
+            outputs=dict(document["outputs"]),
         )
+        if not all(isinstance(path, str) for path in (*index.inputs, *index.outputs)):
+            raise TypeError("paths are strings")
+        return index
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         log.info("ignoring an unreadable build index in %s: %s", out_dir, error)
         return None
-
-
-def _stamp(value: Any) -> Stamp | None:
-    return None if value is None else _checked(value)
-
-
-def _checked(value: Any) -> Stamp:
-    size, mtime = value
-    if not isinstance(size, int) or not isinstance(mtime, int):
-        raise TypeError("a stamp is two whole numbers")
-    return size, mtime

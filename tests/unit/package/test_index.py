@@ -4,6 +4,7 @@ anything touched sends the build down its ordinary path."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import time
 from pathlib import Path
@@ -120,3 +121,27 @@ def test_a_failed_district_leaves_no_index(project: Path) -> None:
 
     assert not _built(project).ok
     assert not (project / "dist" / INDEX_NAME).exists()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not json",
+        "[]",
+        '{"key": {}, "districts": [], "inputs": {}, "outputs": {}}',
+        None,  # the right key, with stamps of every wrong shape
+    ],
+)
+def test_a_damaged_index_is_ignored(project: Path, text: str | None) -> None:
+    index = project / "dist" / INDEX_NAME
+    if text is None:
+        document = json.loads(index.read_text())
+        names = list(document["outputs"])
+        for name, stamp in zip(names, [7, "ab", [1], [1, 2, 3], {"a": 1}, None], strict=False):
+            document["outputs"][name] = stamp
+        text = json.dumps(document)
+    index.write_text(text)
+
+    with pytest.raises(AssertionError, match="the project was opened"):
+        run_build(BuildRequest(project=project), INDEX_ONLY)
+    assert _built(project).ok
