@@ -12,7 +12,7 @@ from pathlib import Path
 
 from generator.errors import PspluginError
 from generator.findings import Finding, has_errors, sort_findings
-from generator.package.atomic import build_lock, file_mode, flush_all, remove_temporaries
+from generator.package.atomic import build_lock, file_mode, remove_temporaries
 from generator.package.index import (
     INDEX_NAME,
     BuildIndex,
@@ -144,9 +144,8 @@ def run_build(
                 # No worker may still be writing once the lock is released.
                 runner.close()
             result.outcomes.sort(key=lambda outcome: outcome.district)
-            if result.count("built"):
-                # The manifest vouches for the artifacts, so they reach the disk before it does.
-                flush_all()
+            # The runner flushed what it built, so the artifacts are on disk before the manifest
+            # that vouches for them.
             result.manifest_artifacts = write_manifest(
                 out_dir, collect_artifacts(out_dir, names, result.outcomes), settings.file_mode
             )

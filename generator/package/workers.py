@@ -24,6 +24,7 @@ from typing import Any
 
 from generator.errors import PspluginError
 from generator.findings import Finding, has_errors
+from generator.package.atomic import flush_all
 from generator.package.district import build_district
 from generator.package.incremental import DigestCache
 from generator.package.outcome import BuildSettings, DistrictOutcome
@@ -65,7 +66,8 @@ def check_districts(project: ProjectLike, stages: Stages, names: Sequence[str]) 
 
 
 class Runner:
-    """Checks and builds districts in this process."""
+    """Checks and builds districts in this process. Once `build` is exhausted, everything it
+    wrote is on disk."""
 
     def __init__(
         self,
@@ -94,8 +96,13 @@ class Runner:
         project = self.project
         secrets = ProjectSecrets(self.references, project.resolve_secret)
         cache = DigestCache(project.file_digests())
+        built = False
         for name in self.selected:
-            yield build_district(project, name, self.stages, self.settings, cache, secrets)
+            outcome = build_district(project, name, self.stages, self.settings, cache, secrets)
+            built = built or outcome.status == "built"
+            yield outcome
+        if built:
+            flush_all()
 
     def close(self) -> None:
         pass
@@ -228,9 +235,15 @@ def _worker_main(
             return
         secrets = ProjectSecrets(order[1], project.resolve_secret)
         cache = DigestCache(project.file_digests())
+        built = False
         for name in builds:
             outcome = build_district(project, name, stages, settings, cache, secrets)
+            built = built or outcome.status == "built"
             connection.send(("built", outcome))
+        if built:
+            # Each worker flushes what it wrote once its share is done, while the others may
+            # still be building, instead of the parent flushing everything at the end.
+            flush_all()
         connection.send(("done",))
     except (EOFError, BrokenPipeError):
         pass  # the parent is gone or stopped the build: nothing is left to report to
