@@ -145,8 +145,8 @@ def write_district(out_dir: Path, prepared: PreparedDistrict, mode: int) -> None
     """Write a prepared district's artifacts, then its state, each one atomically.
 
     The state goes last: a build killed before it leaves the old state, which no longer matches
-    the files, so the next build redoes the district. Nothing here waits for the disk; the build
-    flushes everything at once before it writes the manifest.
+    the files, so the next build redoes the district. Nothing here waits for the disk: each
+    process flushes what it wrote once its share is done, before the manifest is written.
     """
     district = prepared.outcome.district
     folder = out_dir / district
