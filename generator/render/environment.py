@@ -13,6 +13,7 @@ from typing import Any
 
 import jinja2
 import jinja2.meta
+import jinja2.nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -39,6 +40,21 @@ def _finalize(value: Any) -> Any:
     return value
 
 
+class _Environment(ImmutableSandboxedEnvironment):
+    """Keeps the syntax tree each template was compiled from, so that the names it reads can be
+    found without parsing it a second time."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.trees: dict[str, jinja2.nodes.Template] = {}
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> jinja2.nodes.Template:
+        tree = super()._parse(source, name, filename)
+        if name is not None:
+            self.trees[name] = tree
+        return tree
+
+
 @functools.lru_cache(maxsize=16)
 def make_environment(
     template_dirs: tuple[Path, ...], fingerprint: tuple[object, ...] = ()
@@ -47,7 +63,7 @@ def make_environment(
     that each template compiles once per process. `fingerprint` stands for the templates' sizes
     and times: a changed template means a new fingerprint and a new environment, so this one
     never checks the files again."""
-    environment = ImmutableSandboxedEnvironment(
+    environment = _Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
         auto_reload=not fingerprint,
         undefined=jinja2.StrictUndefined,
@@ -64,14 +80,20 @@ def make_environment(
 def referenced_names(environment: jinja2.Environment, name: str) -> frozenset[str] | None:
     """The context names a template reads, or None when that cannot be known from its source
     alone (it includes, imports or extends another template)."""
-    loader = environment.loader
-    if loader is None:
-        return None
     try:
-        source, _, _ = loader.get_source(environment, name)
-        tree = environment.parse(source)
+        environment.get_template(name)  # compiled once, and kept for the render
     except jinja2.TemplateError:
         return None
+    tree = getattr(environment, "trees", {}).get(name)
+    if tree is None:
+        loader = environment.loader
+        if loader is None:
+            return None
+        try:
+            source, _, _ = loader.get_source(environment, name)
+            tree = environment.parse(source)
+        except jinja2.TemplateError:
+            return None
     if any(True for _ in jinja2.meta.find_referenced_templates(tree)):
         return None
     return frozenset(jinja2.meta.find_undeclared_variables(tree))
