@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import multiprocessing
 import os
 import signal
 from pathlib import Path
@@ -315,3 +316,18 @@ def test_a_worker_that_dies_stops_the_build_with_a_clear_error(tmp_path: Path) -
 
     # The lock was released: the next build can run.
     assert _build(root).ok  # type: ignore[attr-defined]
+
+
+def test_workers_that_cannot_fork_open_the_project_themselves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Where processes cannot fork, each worker starts afresh and opens the project itself.
+    serial = make_project(tmp_path / "serial", DISTRICTS)
+    spawned = make_project(tmp_path / "spawned", DISTRICTS)
+    run_build(BuildRequest(project=serial), FAKE_STAGES)
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+
+    result = run_build(BuildRequest(project=spawned, jobs=2), FAKE_STAGES)
+
+    assert result.ok and result.count("built") == 4
+    assert _snapshot(spawned / "dist") == _snapshot(serial / "dist")
