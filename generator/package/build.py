@@ -118,7 +118,7 @@ def run_build(
         workers = min(request.jobs, len(names))
     else:
         # One per CPU, but no worker for fewer districts than it takes to pay for its start.
-        workers = min(os.cpu_count() or 1, len(names) // DISTRICTS_PER_WORKER)
+        workers = min(usable_cpus(), len(names) // DISTRICTS_PER_WORKER)
     if workers > 1:
         runner: Runner = WorkerPool(project, stages, settings, names, selected, workers)
     else:
@@ -155,6 +155,22 @@ def run_build(
         return result
     finally:
         runner.close()
+
+
+def usable_cpus(cgroup: Path = Path("/sys/fs/cgroup/cpu.max")) -> int:
+    """The CPUs this process may use: those it is allowed to run on, and no more than a
+    container's CPU quota (cgroup v2), which CI runners often set below what the machine has."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    try:
+        quota, period = cgroup.read_text().split()[:2]
+        if quota != "max":
+            cpus = min(cpus, max(1, -(-int(quota) // int(period))))
+    except (OSError, ValueError):
+        pass
+    return cpus
 
 
 def _unchanged_by_index(

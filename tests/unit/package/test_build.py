@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.package.atomic import TEMP_PREFIX, build_lock
-from generator.package.build import BuildRequest, UnknownDistrict, run_build
+from generator.package.build import BuildRequest, UnknownDistrict, run_build, usable_cpus
 from generator.package.incremental import STATE_NAME
 from generator.package.index import INDEX_NAME
 from generator.package.workers import WorkerFailed
@@ -331,3 +331,17 @@ def test_workers_that_cannot_fork_open_the_project_themselves(
 
     assert result.ok and result.count("built") == 4
     assert _snapshot(spawned / "dist") == _snapshot(serial / "dist")
+
+
+@pytest.mark.parametrize(
+    ("cpu_max", "expected"),
+    [("max 100000\n", 2), ("150000 100000\n", 2), ("50000 100000\n", 1), ("garbage\n", 2)],
+)
+def test_a_container_cpu_quota_caps_the_default_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cpu_max: str, expected: int
+) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    (tmp_path / "cpu.max").write_text(cpu_max)
+
+    assert usable_cpus(tmp_path / "cpu.max") == expected
+    assert usable_cpus(tmp_path / "missing") == 2
