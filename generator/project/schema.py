@@ -7,14 +7,16 @@ import difflib
 import functools
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from generator.findings import Finding, format_key_path
+from generator.project.compiled_schema import Test, compile_schema
 from generator.project.yamlsource import KeyPath, SourceDoc
 from generator.resources import schemas_dir
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_FILE = "bundle.schema.json"
 # How the schema's secret reference definition begins its description: errors under it are about
@@ -53,13 +55,25 @@ def _strip_required(node: Any) -> None:
 
 @functools.cache
 def _validator(layer: bool) -> Draft202012Validator:
+    # jsonschema is loaded only to explain a file that the compiled test refused.
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(layer_schema() if layer else bundle_schema())
+
+
+@functools.cache
+def _layer_test() -> Test | None:
+    return compile_schema(layer_schema())
 
 
 def check_layer(doc: SourceDoc) -> list[Finding]:
     """Every schema finding of one file, checked on its own."""
+    data = _without_removals(doc.data)
+    test = _layer_test()
+    if test is not None and test(data):
+        return []
     findings: list[Finding] = []
-    for error in _validator(layer=True).iter_errors(_without_removals(doc.data)):
+    for error in _validator(layer=True).iter_errors(data):
         findings.extend(_findings_for(error, doc))
     return findings
 
@@ -147,6 +161,8 @@ def _leaves(error: ValidationError) -> Iterator[ValidationError]:
     if not fitting:
         yield error
         return
+    from jsonschema.exceptions import best_match
+
     chosen = best_match(fitting)
     yield from _leaves(chosen) if chosen is not None else iter([error])
 
