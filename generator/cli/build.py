@@ -101,6 +101,7 @@ def command(
         jobs=jobs,
         force=force,
         source_date_epoch=source_date_epoch(),
+        list_artifacts=fmt == "json",
     )
     started = time.monotonic()
     progress = _Progress(enabled=sys.stderr.isatty() and not is_quiet(ctx) and fmt == "text")

@@ -58,6 +58,9 @@ class BuildRequest:
     jobs: int = 1
     force: bool = False
     source_date_epoch: int | None = None
+    # Whether each district's outcome lists its artifacts even when nothing was rebuilt (the
+    # machine summary shows them; the summary line only counts them).
+    list_artifacts: bool = True
 
 
 @dataclass
@@ -151,7 +154,9 @@ def run_build(
             )
             if result.ok and len(selected) == len(names):
                 inputs.update(runner.input_stamps)
-                _write_index(settings, key, names, inputs, result.outcomes)
+                _write_index(
+                    settings, key, names, inputs, result.outcomes, result.manifest_artifacts
+                )
         return result
     finally:
         runner.close()
@@ -184,17 +189,20 @@ def _unchanged_by_index(
         return None
     with build_lock(out_dir):
         index = current_index(out_dir, key)
-        artifacts = read_manifest(out_dir) if index is not None else None
-        if index is None or artifacts is None:
+        if index is None:
             return None
         by_district: dict[str, list[Artifact]] = {}
-        for artifact in artifacts:
-            by_district.setdefault(artifact.district, []).append(artifact)
+        if request.list_artifacts:
+            artifacts = read_manifest(out_dir)
+            if artifacts is None:
+                return None
+            for artifact in artifacts:
+                by_district.setdefault(artifact.district, []).append(artifact)
         outcomes = [
             DistrictOutcome(district, "unchanged", [], by_district.get(district, []))
             for district in select_districts(index.districts, request)
         ]
-        return BuildResult(out_dir, outcomes, manifest_artifacts=len(artifacts))
+        return BuildResult(out_dir, outcomes, manifest_artifacts=index.manifest_artifacts)
 
 
 def _write_index(
@@ -203,6 +211,7 @@ def _write_index(
     districts: Sequence[str],
     inputs: dict[str, Stamp | None],
     outcomes: Sequence[DistrictOutcome],
+    manifest_artifacts: int,
 ) -> None:
     """Record what this build, which covered every district and found no problem, read and
     left in the output folder."""
@@ -214,7 +223,7 @@ def _write_index(
         if stamp is None:
             return
         outputs[name] = stamp
-    index = BuildIndex(dict(key.fields), tuple(districts), inputs, outputs)
+    index = BuildIndex(dict(key.fields), tuple(districts), inputs, outputs, manifest_artifacts)
     write_index(settings.out_dir, index, key.started_ns, settings.file_mode)
 
 
@@ -260,7 +269,9 @@ def _when_nothing_changed(
             collect_artifacts(settings.out_dir, project.district_names, outcomes),
             settings.file_mode,
         )
-        _write_index(settings, key, project.district_names, inputs, outputs)
+        _write_index(
+            settings, key, project.district_names, inputs, outputs, result.manifest_artifacts
+        )
     return result
 
 

@@ -28,7 +28,7 @@ from generator.stamps import Stamp
 log = logging.getLogger(__name__)
 
 INDEX_NAME = ".build-index.json"
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 
 
 # A file changed this close to the moment it was stamped could change again within the same
@@ -68,6 +68,8 @@ class BuildIndex:
     # Paths in the output folder: every artifact, the manifest and the checksums. (A district's
     # state only matters to a build that goes by content.)
     outputs: Mapping[str, Stamp]
+    # How many artifacts the manifest lists, for a summary that needs no more than the count.
+    manifest_artifacts: int
 
 
 def write_index(out_dir: Path, index: BuildIndex, started_ns: int, mode: int) -> bool:
@@ -81,6 +83,7 @@ def write_index(out_dir: Path, index: BuildIndex, started_ns: int, mode: int) ->
         "districts": list(index.districts),
         "inputs": {path: stamp for path, stamp in sorted(index.inputs.items())},
         "outputs": {path: stamp for path, stamp in sorted(index.outputs.items())},
+        "manifest_artifacts": index.manifest_artifacts,
     }
     data = json.dumps(document, sort_keys=True, separators=(",", ":")) + "\n"
     write_atomic(out_dir / INDEX_NAME, data.encode("utf-8"), mode)
@@ -139,6 +142,7 @@ def _read_index(out_dir: Path) -> BuildIndex | None:
             districts=tuple(str(name) for name in document["districts"]),
             inputs=dict(document["inputs"]),
             outputs=dict(document["outputs"]),
+            manifest_artifacts=int(document["manifest_artifacts"]),
         )
         if not all(isinstance(path, str) for path in (*index.inputs, *index.outputs)):
             raise TypeError("paths are strings")

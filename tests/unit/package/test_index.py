@@ -57,6 +57,19 @@ def test_nothing_changed_is_answered_from_the_index(project: Path) -> None:
     assert [a.file for a in alpine.artifacts][-1] == "alpine/usims-backpack-alpine-1.0.0.zip"
 
 
+def test_a_summary_that_only_counts_artifacts_does_not_read_the_manifest(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unread(out_dir: Path) -> None:
+        raise AssertionError(f"{out_dir}/manifest.json was read")
+
+    monkeypatch.setattr("generator.package.build.read_manifest", unread)
+    result = run_build(BuildRequest(project=project, list_artifacts=False), INDEX_ONLY)
+
+    assert result.ok and result.count("unchanged") == 3
+    assert result.manifest_artifacts == 12
+
+
 def test_selection_still_applies_and_an_unknown_district_is_still_refused(project: Path) -> None:
     result = run_build(BuildRequest(project=project, districts=("cache",)), INDEX_ONLY)
     assert [o.district for o in result.outcomes] == ["cache"]
