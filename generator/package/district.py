@@ -25,7 +25,7 @@ from generator.package.incremental import (
 )
 from generator.package.manifest import Artifact
 from generator.package.outcome import BuildSettings, DistrictOutcome
-from generator.package.secrets_scan import ProjectSecrets, scan_text
+from generator.package.secrets_scan import ProjectSecrets, SecretValues, scan_text
 from generator.package.stages import ProjectLike, RenderedLike, Stages
 from generator.stamps import Stamp
 
@@ -208,7 +208,7 @@ def _artifacts(
 # for the next district instead of being made again. Keys hold the bytes themselves: equal
 # content, equal result.
 _ZIPS: Bounded[tuple[bytes, str]] = Bounded(32)
-_SCANS: Bounded[tuple[list[str], list[Finding]]] = Bounded(256)
+_SCANS: Bounded[tuple[SecretValues, list[Finding]]] = Bounded(256)
 
 
 def _zip_of(entries: list[tuple[str, bytes]], epoch: int | None) -> tuple[bytes, str]:
@@ -221,8 +221,8 @@ def _zip_of(entries: list[tuple[str, bytes]], epoch: int | None) -> tuple[bytes,
     return _ZIPS.get_or_make((epoch, *(part for entry in entries for part in entry)), make)
 
 
-def _scan(display: str, content: bytes, values: list[str]) -> list[Finding]:
-    # A remembered scan counts only for the very list of secret values it was made with.
+def _scan(display: str, content: bytes, values: SecretValues) -> list[Finding]:
+    # A remembered scan counts only for the very secret values it was made with.
     entry = _SCANS.get(content)
     if entry is None or entry[0] is not values:
         entry = _SCANS.put(content, (values, scan_text("", content, values)))

@@ -34,6 +34,79 @@ _WORDS = re.compile(r"[A-Za-z]+(?:[._-][A-Za-z]+)*")
 Reference = Mapping[str, Any]
 
 
+class SecretValues:
+    """Configured secret values, indexed so that one pass over a file finds those it holds.
+
+    A thousand districts bring two thousand values, and every file is searched for all of them:
+    a search per value would make a build's scan grow with the square of its districts. Instead,
+    each value is known by its longest run of ASCII letters and digits (its anchor), which must
+    lie inside one run of letters and digits of any file that holds the value. A file's runs are
+    found in one regular expression pass, looked up by their first characters, and only the
+    values whose anchor is found there are searched for in full.
+    """
+
+    def __init__(self, values: Iterable[str]) -> None:
+        # Longest first, so that a value inside a longer one is reported as the longer one.
+        unique = {value for value in values if len(value) >= MIN_SECRET_LENGTH}
+        self.values = sorted(unique, key=lambda value: (-len(value), value))
+        self._loose: list[tuple[str, bytes]] = []
+        anchored: list[tuple[bytes, str, bytes]] = []
+        for value in self.values:
+            data = value.encode("utf-8")
+            anchor = max(_ALNUM_RUN.findall(data), key=len, default=b"")
+            if len(anchor) < _MIN_ANCHOR:
+                self._loose.append((value, data))
+            else:
+                anchored.append((anchor, value, data))
+        self._width = min((len(anchor) for anchor, _, _ in anchored), default=_MIN_ANCHOR)
+        self._by_start: dict[bytes, list[tuple[bytes, str, bytes]]] = {}
+        for entry in anchored:
+            self._by_start.setdefault(entry[0][: self._width], []).append(entry)
+        self._hits: dict[bytes, list[tuple[str, bytes]]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.values)
+
+    def present_in(self, content: bytes) -> list[str]:
+        """The values `content` holds, longest first."""
+        found = {value for value, data in self._loose if data in content}
+        if self._by_start:
+            # Every byte but a letter or digit turned into a space, then split: several times
+            # faster than a regular expression that finds the runs.
+            width = self._width
+            runs = {run for run in content.translate(_RUNS_ONLY).split() if len(run) >= width}
+            for run in runs:
+                for value, data in self._anchored_in(run):
+                    if data in content:
+                        found.add(value)
+        return [value for value in self.values if value in found] if found else []
+
+    def _anchored_in(self, run: bytes) -> list[tuple[str, bytes]]:
+        """The values whose anchor lies in `run`; remembered, as the files of a thousand
+        districts share most of their words."""
+        hits = self._hits.get(run)
+        if hits is None:
+            width, by_start = self._width, self._by_start
+            hits = [
+                (value, data)
+                for start in range(len(run) - width + 1)
+                for anchor, value, data in by_start.get(run[start : start + width], ())
+                if run.startswith(anchor, start)
+            ]
+            if len(self._hits) >= _REMEMBERED_RUNS:
+                self._hits.clear()
+            self._hits[run] = hits
+        return hits
+
+
+# Values whose longest run of letters and digits is shorter are searched for one by one: a short
+# anchor would be looked up at nearly every position of every file.
+_MIN_ANCHOR = 4
+_REMEMBERED_RUNS = 50_000
+_ALNUM_RUN = re.compile(rb"[A-Za-z0-9]+")
+_RUNS_ONLY = bytes(byte if bytes([byte]).isalnum() else 32 for byte in range(256))
+
+
 class ProjectSecrets:
     """Every district's resolved secret values, gathered on first use.
 
@@ -47,17 +120,12 @@ class ProjectSecrets:
     ) -> None:
         self._references = list(references)
         self._resolve = resolve
-        self._values: list[str] | None = None
+        self._values: SecretValues | None = None
 
-    def values(self) -> list[str]:
+    def values(self) -> SecretValues:
         if self._values is None:
-            found = set()
-            for reference in self._references:
-                value = self._resolve(reference)
-                if value and len(value) >= MIN_SECRET_LENGTH:
-                    found.add(value)
-            # Longest first, so that a value inside a longer one is reported as the longer one.
-            self._values = sorted(found, key=lambda value: (-len(value), value))
+            resolved = (self._resolve(reference) for reference in self._references)
+            self._values = SecretValues(value for value in resolved if value)
         return self._values
 
 
@@ -126,10 +194,11 @@ def _credential_shapes(text: str, content: bytes) -> Iterable[tuple[str, int, st
             yield what, match.start(1), token
 
 
-def scan_text(display: str, content: bytes, secrets: Sequence[str]) -> list[Finding]:
+def scan_text(display: str, content: bytes, secrets: SecretValues | Sequence[str]) -> list[Finding]:
     """Findings for configured secret values and credential-shaped strings in one file."""
-    values = [value for value in secrets if len(value) >= MIN_SECRET_LENGTH]
-    present = [value for value in values if value.encode("utf-8") in content]
+    if not isinstance(secrets, SecretValues):
+        secrets = SecretValues(secrets)
+    present = secrets.present_in(content) if secrets else []
     if not present and not _maybe_credential(content):
         return []
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from generator.package.secrets_scan import mask, scan_text
+from generator.package.secrets_scan import SecretValues, mask, scan_text
 
 CANARY = "Zq7-canary-Secret-4417"
 
@@ -82,3 +84,32 @@ def test_non_ascii_text_is_scanned_too_and_each_value_is_reported_once() -> None
         (2, "secret-value"),
         (3, "secret-credential-shape"),
     ]
+
+
+# Few letters, so that values overlap, nest and turn up inside other text often.
+_letters = st.sampled_from("aAb1-_ é")
+_values = st.lists(st.text(_letters, min_size=1, max_size=12), max_size=6)
+
+
+@given(_values, st.lists(st.text(_letters, max_size=12), max_size=8), st.data())
+def test_the_indexed_search_finds_exactly_the_values_a_file_holds(
+    values: list[str], filler: list[str], data: st.DataObject
+) -> None:
+    # The file is filler with some of the values spliced in, whole or cut short.
+    pieces = [*filler]
+    for value in values:
+        piece = data.draw(st.sampled_from([value, value[1:], value[:-1], ""]))
+        pieces.insert(data.draw(st.integers(0, len(pieces))), piece)
+    content = "".join(pieces).encode()
+
+    expected = sorted(
+        {v for v in values if len(v) >= 6 and v.encode() in content}, key=lambda v: (-len(v), v)
+    )
+    assert SecretValues(values).present_in(content) == expected
+
+
+def test_every_district_secret_is_found_in_any_file() -> None:
+    values = [f"Key{n:04d}x9Q2mZ7pL" for n in range(2000)]
+    content = f"<p>{values[1234]}</p><a href=/x?t=zz{values[7]}&q=1>".encode()
+
+    assert SecretValues(values).present_in(content) == [values[7], values[1234]]
