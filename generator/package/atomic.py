@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import hashlib
 import itertools
 import logging
 import os
@@ -65,6 +64,10 @@ def write_atomic_chunks(
     path: Path | str, chunks: Iterable[bytes], mode: int = 0o644, *, durable: bool = False
 ) -> str:
     """Like write_atomic, for content made piece by piece; returns the sha256 of what it wrote."""
+    # Imported here: loading OpenSSL's hashes is a tenth of what a build that changed nothing
+    # costs beyond starting Python, and that build never writes.
+    import hashlib
+
     digest = hashlib.sha256()
 
     def write(fd: int) -> None:

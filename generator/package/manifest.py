@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -67,6 +66,8 @@ def read_manifest(out_dir: Path) -> list[Artifact] | None:
 
 
 def file_sha256(path: Path) -> str:
+    import hashlib  # see write_atomic_chunks
+
     with path.open("rb") as stream:
         return hashlib.file_digest(stream, "sha256").hexdigest()
 
@@ -126,6 +127,8 @@ def _write_if_changed(path: Path, chunks: Callable[[], Iterable[bytes]], mode: i
 
     A build that changed nothing thus leaves the files, and their modification times, alone.
     """
+    import hashlib  # see write_atomic_chunks
+
     content = list(chunks())
     expected = hashlib.sha256()
     size = 0
