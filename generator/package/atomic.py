@@ -64,8 +64,8 @@ def write_atomic_chunks(
     path: Path | str, chunks: Iterable[bytes], mode: int = 0o644, *, durable: bool = False
 ) -> str:
     """Like write_atomic, for content made piece by piece; returns the sha256 of what it wrote."""
-    # Imported here: loading OpenSSL's hashes is a tenth of what a build that changed nothing
-    # costs beyond starting Python, and that build never writes.
+    # Imported here: loading OpenSSL's hashes takes milliseconds that a build in which nothing
+    # changed, which never writes, need not spend.
     import hashlib
 
     digest = hashlib.sha256()

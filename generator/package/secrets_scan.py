@@ -41,8 +41,8 @@ class SecretValues:
     a search per value would make a build's scan grow with the square of its districts. Instead,
     each value is known by its longest run of ASCII letters and digits (its anchor), which must
     lie inside one run of letters and digits of any file that holds the value. A file's runs are
-    found in one regular expression pass, looked up by their first characters, and only the
-    values whose anchor is found there are searched for in full.
+    found in one pass and looked up by their first characters, and only the values whose anchor
+    is found there are searched for in full.
     """
 
     def __init__(self, values: Iterable[str]) -> None:

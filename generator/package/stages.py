@@ -97,7 +97,7 @@ def _skim_project(root: Path) -> Any | None:
     return skim_project(root)
 
 
-# The loader and the renderer bring in jsonschema, Jinja2 and lxml: they are imported when first
+# The loader and the renderer bring in PyYAML, Jinja2 and lxml: they are imported when first
 # called, so that a build in which nothing changed never loads them.
 def _open_project(root: Path) -> ProjectLike:
     from generator.project.loader import open_project, validate_project
