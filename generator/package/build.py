@@ -111,7 +111,7 @@ def run_build(
     # What only a build with work to do needs is imported here, not at the top: a build in
     # which nothing changed answers from the index in a fraction of the time.
     from generator.package.incremental import sheet_template_stamps
-    from generator.package.workers import Runner, WorkerPool
+    from generator.package.workers import Runner
 
     names = project.district_names
     selected = select_districts(names, request)
@@ -123,6 +123,8 @@ def run_build(
         # One per CPU, but no worker for fewer districts than it takes to pay for its start.
         workers = min(usable_cpus(), len(names) // DISTRICTS_PER_WORKER)
     if workers > 1:
+        from generator.package.pool import WorkerPool
+
         runner: Runner = WorkerPool(project, stages, settings, names, selected, workers)
     else:
         runner = Runner(project, stages, settings, names, selected)
