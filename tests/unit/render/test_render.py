@@ -11,6 +11,7 @@ from lxml import etree
 from generator.errors import InputError
 from generator.project.loader import load_project
 from generator.render import render_district
+from generator.render.message_keys import render_properties
 
 PLUGIN_NS = "{http://plugin.powerschool.pearson.com}"
 HOSTILE = '</plugin> & "quotes" {{ 7 * 7 }} {% raw %} ]]> ~[tlist_sql;x] ~(name)'
@@ -275,3 +276,12 @@ def test_a_template_reading_the_district_is_rendered_for_each(blank_project: Pat
 
     assert b"Sample School District" in first
     assert b"Other" in second
+
+
+@pytest.mark.parametrize("code", [*range(0x250), 0x2028, 0xFFFF, 0x10000, 0x10FFFF])
+def test_a_message_value_is_written_as_is_only_when_it_is_plain_printable_ascii(code: int) -> None:
+    char = chr(code)
+    plain = 0x20 <= code <= 0x7E and char != "\\"
+    for value, as_is in ((f"a{char}", plain), (f"{char}a", plain and char not in " #!")):
+        line = render_properties({"k": value}).decode("ascii").rstrip("\n")
+        assert (line == f"k={value}") is as_is, repr(value)
