@@ -18,7 +18,8 @@ MIN_TOKEN_LENGTH = 16
 MIN_TOKEN_ENTROPY = 3.5  # bits per character; random base64 or hex tokens sit well above it
 
 _PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
-_AWS_PREFIXES = (b"AKIA", b"ASIA", b"AGPA", b"AIDA", b"AROA")
+# The prefixes as one pattern: one pass over a file instead of five.
+_AWS_PREFIX = re.compile(rb"A(?:KIA|SIA|GPA|IDA|ROA)")
 _AWS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b")
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
 _KEYWORDS = ("key", "secret", "password", "passwd", "pwd", "token")
@@ -158,7 +159,8 @@ def _looks_random(token: str) -> bool:
     return has_digit and has_letter and shannon_entropy(token) >= MIN_TOKEN_ENTROPY
 
 
-def _assigned_tokens(text: str) -> Iterable[re.Match[str]]:
+def _assigned_tokens(text: str, words: Sequence[str]) -> Iterable[re.Match[str]]:
+    """Matches of a keyword assigned a token, given the `words` of _KEYWORDS the text holds."""
     if not text.isascii():
         yield from _ASSIGNED_TOKEN.finditer(text)
         return
@@ -166,7 +168,7 @@ def _assigned_tokens(text: str) -> Iterable[re.Match[str]]:
     # every position; lower() keeps offsets of ASCII text unchanged.
     lowered = text.lower()
     starts = set()
-    for word in _KEYWORDS:
+    for word in words:
         position = lowered.find(word)
         while position >= 0:
             starts.add(position)
@@ -176,18 +178,37 @@ def _assigned_tokens(text: str) -> Iterable[re.Match[str]]:
             yield match
 
 
-def _credential_shapes(text: str, content: bytes) -> Iterable[tuple[str, int, str]]:
+class _Clues:
+    """What one cheap look at a file's bytes finds: which of the keywords it holds (in any case)
+    and which credential shapes could start in it. Most files hold none, and running every
+    pattern over them would be wasted work."""
+
+    def __init__(self, content: bytes) -> None:
+        lowered = content.lower()
+        self.words = [word for word, data in _KEYWORD_BYTES if data in lowered]
+        self.private_key = b"PRIVATE KEY" in content
+        self.aws = _AWS_PREFIX.search(content) is not None
+        self.jwt = b"eyJ" in content
+
+    def __bool__(self) -> bool:
+        return bool(self.words) or self.private_key or self.aws or self.jwt
+
+
+_KEYWORD_BYTES = [(word, word.encode()) for word in _KEYWORDS]
+
+
+def _credential_shapes(text: str, clues: _Clues) -> Iterable[tuple[str, int, str]]:
     """(what, offset, matched text) for every credential-shaped string in `text`."""
-    if b"PRIVATE KEY" in content:
+    if clues.private_key:
         for match in _PRIVATE_KEY.finditer(text):
             yield "a private key block", match.start(), match.group(0)
-    if any(prefix in content for prefix in _AWS_PREFIXES):
+    if clues.aws:
         for match in _AWS_KEY_ID.finditer(text):
             yield "an AWS-style access key id", match.start(), match.group(0)
-    if b"eyJ" in content:
+    if clues.jwt:
         for match in _JWT.finditer(text):
             yield "a JWT", match.start(), match.group(0)
-    for match in _assigned_tokens(text):
+    for match in _assigned_tokens(text, clues.words):
         token = match.group(1)
         if _looks_random(token):
             what = "a high-entropy token after a key/secret/password/token word"
@@ -199,7 +220,8 @@ def scan_text(display: str, content: bytes, secrets: SecretValues | Sequence[str
     if not isinstance(secrets, SecretValues):
         secrets = SecretValues(secrets)
     present = secrets.present_in(content) if secrets else []
-    if not present and not _maybe_credential(content):
+    clues = _Clues(content)
+    if not present and not clues:
         return []
 
     text = content.decode("utf-8", errors="replace")
@@ -211,7 +233,7 @@ def scan_text(display: str, content: bytes, secrets: SecretValues | Sequence[str
                 "refer to secrets by name and never put their values in templates or project data"
             )
             findings.append(_finding(display, text, match.start(), "secret-value", message))
-    for what, offset, matched in _credential_shapes(text, content):
+    for what, offset, matched in _credential_shapes(text, clues):
         if any(value in matched for value in present):
             continue  # already reported as the configured secret it is
         message = (
@@ -226,12 +248,3 @@ def _finding(display: str, text: str, offset: int, rule: str, message: str) -> F
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return Finding(display, line, column, rule, message)
-
-
-def _maybe_credential(content: bytes) -> bool:
-    # A cheap byte-level test first: most files hold none of these words, and running every
-    # pattern over them would be wasted work.
-    lowered = content.lower()
-    return any(word.encode() in lowered for word in _KEYWORDS) or any(
-        word in content for word in (b"PRIVATE KEY", b"eyJ", *_AWS_PREFIXES)
-    )
