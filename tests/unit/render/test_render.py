@@ -278,10 +278,13 @@ def test_a_template_reading_the_district_is_rendered_for_each(blank_project: Pat
     assert b"Other" in second
 
 
-@pytest.mark.parametrize("code", [*range(0x250), 0x2028, 0xFFFF, 0x10000, 0x10FFFF])
-def test_a_message_value_is_written_as_is_only_when_it_is_plain_printable_ascii(code: int) -> None:
-    char = chr(code)
-    plain = 0x20 <= code <= 0x7E and char != "\\"
-    for value, as_is in ((f"a{char}", plain), (f"{char}a", plain and char not in " #!")):
-        line = render_properties({"k": value}).decode("ascii").rstrip("\n")
-        assert (line == f"k={value}") is as_is, repr(value)
+def test_a_message_value_is_written_as_is_only_when_it_is_plain_printable_ascii() -> None:
+    wrong = []
+    for code in [*range(0x250), 0x2028, 0xFFFF, 0x10000, 0x10FFFF]:
+        char = chr(code)
+        plain = 0x20 <= code <= 0x7E and char != "\\"
+        for value, as_is in ((f"a{char}", plain), (f"{char}a", plain and char not in " #!")):
+            line = render_properties({"k": value}).decode("ascii").rstrip("\n")
+            if (line == f"k={value}") is not as_is:
+                wrong.append(value)
+    assert wrong == []
