@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 import traceback
 from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection, wait
@@ -30,6 +31,8 @@ from generator.package.stages import ProjectLike, Stages
 from generator.package.workers import Checked, Runner, WorkerFailed, check_districts
 
 log = logging.getLogger(__name__)
+
+_BATCH_SECONDS = 0.1
 
 
 class WorkerPool(Runner):
@@ -106,7 +109,7 @@ class WorkerPool(Runner):
                 assert isinstance(ready, Connection)
                 message = self._receive(ready)
                 if message[0] == "built":
-                    yield message[1]
+                    yield from message[1]
                 elif message[0] == "done":
                     pending.remove(ready)
 
@@ -160,10 +163,19 @@ def _worker_main(
         secrets = ProjectSecrets(order[1], project.resolve_secret)
         cache = DigestCache(project.file_digests())
         built = False
+        batch: list[DistrictOutcome] = []
+        sent = time.monotonic()
         for name in builds:
             outcome = build_district(project, name, stages, settings, cache, secrets)
             built = built or outcome.status == "built"
-            connection.send(("built", outcome))
+            batch.append(outcome)
+            # Outcomes go back in batches, a few times a second: a message per district would
+            # wake the parent a thousand times, and it would take CPU time from the workers.
+            if time.monotonic() - sent >= _BATCH_SECONDS:
+                connection.send(("built", batch))
+                batch, sent = [], time.monotonic()
+        if batch:
+            connection.send(("built", batch))
         if built:
             # Each worker flushes what it wrote once its share is done, while the others may
             # still be building, instead of the parent flushing everything at the end.
