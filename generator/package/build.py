@@ -296,7 +296,11 @@ def select_districts(names: Sequence[str], request: BuildRequest) -> list[str]:
 def _remove_leftovers(out_dir: Path, districts: Sequence[str]) -> None:
     # Under the lock no other build is writing, so every temporary file is a killed build's.
     remove_temporaries(out_dir)
-    for district in districts:
+    # Only the district folders that exist are looked into: a first build has none of them.
+    wanted = set(districts)
+    with os.scandir(out_dir) as entries:
+        present = [e.name for e in entries if e.name in wanted and e.is_dir(follow_symlinks=False)]
+    for district in present:
         remove_temporaries(out_dir / district)
 
 
