@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.errors import PspluginError
 from generator.findings import Finding, has_errors, sort_findings
@@ -31,8 +32,10 @@ from generator.package.manifest import (
 )
 from generator.package.outcome import BuildSettings, DistrictOutcome
 from generator.package.shard import select_shard
-from generator.package.stages import Stages, default_stages
 from generator.stamps import Stamp, file_stamp
+
+if TYPE_CHECKING:
+    from generator.package.stages import Stages
 
 log = logging.getLogger(__name__)
 
@@ -90,16 +93,19 @@ def run_build(
     on_district: Progress | None = None,
 ) -> BuildResult:
     """Build the selected districts into the output folder and rewrite its manifest."""
-    stages = stages or default_stages()
     out_dir = request.out_dir or request.project / "dist"
     settings = BuildSettings(out_dir, request.force, request.source_date_epoch, file_mode())
     key = index_key(request.project, out_dir, settings.output_options(), time.time_ns())
-    if not request.force:
-        quick = _unchanged_by_index(request, settings, key) or _when_nothing_changed(
-            request, stages, settings, key
-        )
-        if quick is not None:
-            return quick
+    quick = None if request.force else _unchanged_by_index(request, settings, key)
+    if quick is not None:
+        return quick
+    # Past the build index: what a build with anything to look at needs.
+    from generator.package.stages import default_stages
+
+    stages = stages or default_stages()
+    quick = None if request.force else _when_nothing_changed(request, stages, settings, key)
+    if quick is not None:
+        return quick
     try:
         project = stages.open_project(request.project)
     except PspluginError as error:
