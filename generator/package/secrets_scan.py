@@ -54,7 +54,7 @@ class SecretValues:
         anchored: list[tuple[bytes, str, bytes]] = []
         for value in self.values:
             data = value.encode("utf-8")
-            anchor = max(_ALNUM_RUN.findall(data), key=len, default=b"")
+            anchor = max(data.translate(_RUNS_ONLY).split(), key=len, default=b"")
             if len(anchor) < _MIN_ANCHOR:
                 self._loose.append((value, data))
             else:
@@ -104,7 +104,8 @@ class SecretValues:
 # anchor would be looked up at nearly every position of every file.
 _MIN_ANCHOR = 4
 _REMEMBERED_RUNS = 50_000
-_ALNUM_RUN = re.compile(rb"[A-Za-z0-9]+")
+# For bytes.translate: every byte but an ASCII letter or digit becomes a space, so that split()
+# gives the runs of letters and digits.
 _RUNS_ONLY = bytes(byte if bytes([byte]).isalnum() else 32 for byte in range(256))
 
 
