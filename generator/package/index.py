@@ -137,16 +137,17 @@ def _read_index(out_dir: Path) -> BuildIndex | None:
     # The stamps are left as the JSON lists they are read as: a malformed one just never matches.
     try:
         document = json.loads((out_dir / INDEX_NAME).read_bytes())
-        index = BuildIndex(
+        inputs, outputs = document["inputs"], document["outputs"]
+        # JSON objects: their keys, the paths, can only be strings.
+        if not isinstance(inputs, dict) or not isinstance(outputs, dict):
+            raise TypeError("inputs and outputs are not mappings")
+        return BuildIndex(
             key=dict(document["key"]),
             districts=tuple(str(name) for name in document["districts"]),
-            inputs=dict(document["inputs"]),
-            outputs=dict(document["outputs"]),
+            inputs=inputs,
+            outputs=outputs,
             manifest_artifacts=int(document["manifest_artifacts"]),
         )
-        if not all(isinstance(path, str) for path in (*index.inputs, *index.outputs)):
-            raise TypeError("paths are strings")
-        return index
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:

@@ -158,3 +158,15 @@ def test_a_damaged_index_is_ignored(project: Path, text: str | None) -> None:
     with pytest.raises(AssertionError, match="the project was opened"):
         run_build(BuildRequest(project=project), INDEX_ONLY)
     assert _built(project).ok
+
+
+@pytest.mark.parametrize("section", ["inputs", "outputs"])
+def test_an_index_whose_paths_are_not_a_mapping_is_ignored(project: Path, section: str) -> None:
+    index = project / "dist" / INDEX_NAME
+    document = json.loads(index.read_text())
+    document[section] = [[1, [2, 3]]]
+    index.write_text(json.dumps(document))
+
+    with pytest.raises(AssertionError, match="the project was opened"):
+        run_build(BuildRequest(project=project), INDEX_ONLY)
+    assert _built(project).ok
