@@ -49,10 +49,10 @@ def render_district(project: Project, district: str) -> RenderedDistrict:
     """Render the district's plugin and run the rule engine over it; nothing is written."""
     document = project.merged(district)
     environment = make_environment(tuple(project.template_dirs()), project.templates_fingerprint())
-    tree = PluginTree(origin=district)
-    _Renderer(environment, document, district, tree).render_all()
-
     context = CheckContext(custom_insertion_points=frozenset(document.get("insertion_points", [])))
+    files, findings = _plugin_files(environment, document, district, context)
+    tree = PluginTree(files, origin=district)
+
     plugin = document["plugin"]
     section = document.get("district") or {}
     return RenderedDistrict(
@@ -63,13 +63,43 @@ def render_district(project: Project, district: str) -> RenderedDistrict:
         plugin_version=plugin["version"],
         tree=tree,
         data_exchange=data_exchange_profile(document, district),
-        findings=checked_findings(tree, context),
+        findings=[dataclasses.replace(f, file=tree.display(f.file)) for f in findings],
     )
 
 
+def _plugin_files(
+    environment: jinja2.Environment,
+    document: dict[str, Any],
+    district: str,
+    context: CheckContext,
+) -> tuple[dict[str, bytes], list[Finding]]:
+    """The plugin's files and the rule engine's findings on them (named by path alone).
+
+    Most districts share every part of their merged document but their own `district` section
+    with the district before them. When none of the plugin's templates read that section, the
+    plugin is the same for every district sharing those parts, and is reused whole; a template
+    that reads it makes the plugin its district's own.
+    """
+    parts = tuple(sorted((key, value) for key, value in document.items() if key != "district"))
+    key = (id(environment), tuple((name, id(value)) for name, value in parts))
+    found = _PLUGINS.get(key)
+    if found is not None:
+        return dict(found[1]), found[2]
+
+    tree = PluginTree()
+    renderer = _Renderer(environment, document, district, tree)
+    renderer.render_all()
+    findings = checked_findings(tree, context)
+    if renderer.shared_only:
+        # The entry holds the parts themselves, so that no other object can take their ids.
+        _PLUGINS.put(key, ((environment, parts), dict(tree.files), findings))
+    return tree.files, findings
+
+
 def checked_findings(tree: PluginTree, context: CheckContext) -> list[Finding]:
-    """The rule engine's findings for the tree. Districts often render identical trees, so the
-    findings of a tree's exact bytes are remembered and only relabelled with the district."""
+    """The rule engine's findings for the tree, named as the tree names its files. Districts
+    often render identical trees, so the findings of a tree's exact bytes are remembered and
+    only relabelled."""
     digest = hashlib.sha256()
     for path in sorted(tree.files):
         content = tree.files[path]
@@ -86,6 +116,7 @@ def checked_findings(tree: PluginTree, context: CheckContext) -> list[Finding]:
 
 
 _CHECKED: Bounded[list[Finding]] = Bounded(64)
+_PLUGINS: Bounded[tuple[object, dict[str, bytes], list[Finding]]] = Bounded(16)
 _MEMO = RenderMemo()
 # One empty sequence for every absent list, so that absence has one identity in the memo.
 _NOTHING: tuple[()] = ()
@@ -123,6 +154,9 @@ class _Renderer:
             "data_exchange": document.get("data_exchange"),
             "queries": document.get("named_queries"),
         }
+        # Whether every file came from the document's shared parts alone: false once a template
+        # reads the district's own values, or names that cannot be known from its source.
+        self.shared_only = True
 
     def render(
         self,
@@ -141,6 +175,7 @@ class _Renderer:
         names = referenced_names(self.environment, template)
         sources = context if sources is None else sources
         if names is None or any(name not in sources for name in names & set(context)):
+            self.shared_only = False
             return make()
         picked = tuple(sources.get(name) for name in sorted(names))
         return _MEMO.get_or_make(template, (self.environment, *picked), make)

@@ -278,6 +278,44 @@ def test_a_template_reading_the_district_is_rendered_for_each(blank_project: Pat
     assert b"Other" in second
 
 
+def test_districts_sharing_every_part_but_their_own_share_the_plugin(project: Path) -> None:
+    _write_district(project, SAMPLE.format(name="First"))
+    for name in ("second", "third"):
+        (project / "districts" / f"{name}.yaml").write_text(SAMPLE.format(name=name))
+    (project / "districts" / "fourth.yaml").write_text(
+        SAMPLE.format(name="Fourth") + 'plugin:\n  version: "9.9.9"\n'
+    )
+    loaded = load_project(project)
+
+    expected = dict(render_district(loaded, "sample").tree.files)
+    second = render_district(loaded, "second")
+    second.tree.files["plugin.xml"] = b"changed by its reader"
+    third = render_district(loaded, "third")
+    fourth = render_district(loaded, "fourth")
+
+    # Each district's tree is its own to change: the next one still gets the rendered bytes.
+    assert third.tree.files == expected
+    assert third.tree.display("plugin.xml") == "third/plugin.xml"
+    assert b'version="9.9.9"' in fourth.tree.files["plugin.xml"]
+    assert b'version="9.9.9"' not in third.tree.files["plugin.xml"]
+
+
+def test_findings_of_a_shared_plugin_name_each_district(project: Path) -> None:
+    (project / "templates" / "fragments").mkdir(parents=True)
+    # A whole document where a snippet belongs: a finding of the rule engine, in every district.
+    (project / "templates" / "fragments" / "report_link.html").write_text(
+        "<html><body><li>link</li></body></html>\n"
+    )
+    (project / "districts" / "second.yaml").write_text(SAMPLE.format(name="Second"))
+    loaded = load_project(project)
+
+    first = {f.file for f in render_district(loaded, "sample").findings}
+    second = {f.file for f in render_district(loaded, "second").findings}
+
+    assert first and all(name.startswith("sample/") for name in first)
+    assert second == {name.replace("sample/", "second/", 1) for name in first}
+
+
 def test_a_message_value_is_written_as_is_only_when_it_is_plain_printable_ascii() -> None:
     wrong = []
     for code in [*range(0x250), 0x2028, 0xFFFF, 0x10000, 0x10FFFF]:
