@@ -53,8 +53,7 @@ def write_atomic(
     def write(fd: int) -> None:
         nonlocal stamp
         _write_all(fd, data)
-        stat = os.fstat(fd)
-        stamp = (stat.st_size, stat.st_mtime_ns)
+        stamp = _settle(fd, mode)
 
     _replace_with(str(path), write, mode, durable)
     return stamp
@@ -74,6 +73,7 @@ def write_atomic_chunks(
         for chunk in chunks:
             digest.update(chunk)
             _write_all(fd, chunk)
+        _settle(fd, mode)
 
     _replace_with(str(path), write, mode, durable)
     return digest.hexdigest()
@@ -85,8 +85,6 @@ def _replace_with(path: str, write: Callable[[int], None], mode: int, durable: b
     try:
         try:
             write(fd)
-            # The umask may have cleared bits of `mode` when the file was created.
-            os.fchmod(fd, mode)
             if durable:
                 os.fsync(fd)
         finally:
@@ -98,6 +96,15 @@ def _replace_with(path: str, write: Callable[[int], None], mode: int, durable: b
         raise
     if durable:
         fsync_folder(Path(folder or "."))
+
+
+def _settle(fd: int, mode: int) -> tuple[int, int]:
+    """Give the written file its mode, which the umask may have narrowed when it was created;
+    returns its size and modification time (ns)."""
+    stat = os.fstat(fd)
+    if stat.st_mode & 0o7777 != mode:
+        os.fchmod(fd, mode)
+    return stat.st_size, stat.st_mtime_ns
 
 
 def _create_temporary(folder: str, name: str, mode: int) -> tuple[int, str]:

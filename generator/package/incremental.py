@@ -7,6 +7,7 @@ import functools
 import hashlib
 import json
 import logging
+import os
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -57,8 +58,11 @@ class DigestCache:
 def _label(path: Path, root: Path) -> str:
     # Labels relative to the project or the shipped templates keep the digest the same in any
     # checkout, so that shards built on different machines agree.
-    if path.is_relative_to(root) and ".." not in path.parts:
-        return path.relative_to(root).as_posix()
+    text, base = str(path), str(root)
+    # Inside the root as written: what PurePath.relative_to tells, without its parsing.
+    inside = text.startswith(base) and text[len(base) : len(base) + 1] == os.sep
+    if inside and ".." not in text.split(os.sep):
+        return text[len(base) + 1 :].replace(os.sep, "/")
     resolved = path.resolve()
     for base, prefix in ((root, ""), (templates_dir(), "<templates>/")):
         try:

@@ -10,6 +10,7 @@ from typing import Any
 
 import jinja2
 
+from generator.cache import Bounded
 from generator.package.stages import RenderedLike
 from generator.resources import templates_dir
 
@@ -45,7 +46,7 @@ def _attributes(value: Any) -> Any:
     return value
 
 
-def _credential_sources(credentials: dict[str, Any]) -> list[dict[str, str]]:
+def _credential_sources(credentials: dict[str, Any]) -> list[types.SimpleNamespace]:
     """Where the project reads each credential from: a reference, never a value."""
     sources = []
     for field, label in _FIELDS:
@@ -58,7 +59,7 @@ def _credential_sources(credentials: dict[str, Any]) -> list[dict[str, str]]:
             )
         else:
             where = "not configured in the project"
-        sources.append({"label": label, "where": where})
+        sources.append(types.SimpleNamespace(label=label, where=where))
     return sources
 
 
@@ -76,59 +77,85 @@ def _text(mapping: Any, key: str) -> str:
     return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
 
 
-def _exchange_context(exchange: dict[str, Any]) -> dict[str, Any]:
-    # Optional keys become empty strings here, so the templates can stay strict about typos.
-    assumptions = []
-    for name, assumption in sorted((exchange.get("assumptions") or {}).items()):
+def _assumptions(assumptions: dict[str, Any]) -> list[types.SimpleNamespace]:
+    found = []
+    for name, assumption in sorted(assumptions.items()):
         if isinstance(assumption, dict):
-            assumptions.append(
-                {
-                    "name": name,
-                    "value": _text(assumption, "value"),
-                    "note": _text(assumption, "note"),
-                }
-            )
+            value, note = _text(assumption, "value"), _text(assumption, "note")
         else:
-            assumptions.append({"name": name, "value": _text({"v": assumption}, "v"), "note": ""})
-    permissions = [
-        {key: _text(permission, key) for key in ("name", "grant", "how")}
-        for permission in exchange.get("staff_permissions") or []
+            value, note = _text({"v": assumption}, "v"), ""
+        found.append(types.SimpleNamespace(name=name, value=value, note=note))
+    return found
+
+
+def _permissions(permissions: list[Any]) -> list[types.SimpleNamespace]:
+    return [
+        types.SimpleNamespace(**{key: _text(permission, key) for key in ("name", "grant", "how")})
+        for permission in permissions
     ]
-    return {
-        "profile_name": _text(exchange.get("profile"), "name"),
-        "profile_type": _text(exchange.get("profile"), "type"),
-        "lea_state_number": _text(exchange.get("district"), "lea_state_number"),
-        "data_exchange_url": _text(exchange, "data_exchange_url"),
-        "authentication_url": _text(exchange, "authentication_url"),
-        "school_years": [str(year) for year in exchange.get("school_years") or []],
+
+
+# Districts of a project share their assumptions and staff permissions (the same objects, as the
+# merge shares what a district does not change): those parts of the sheet are made once.
+_SHARED: Bounded[tuple[object, list[types.SimpleNamespace], list[types.SimpleNamespace]]] = Bounded(
+    8
+)
+
+
+def _shared_parts(
+    exchange: dict[str, Any],
+) -> tuple[list[types.SimpleNamespace], list[types.SimpleNamespace]]:
+    assumptions = exchange.get("assumptions") or {}
+    permissions = exchange.get("staff_permissions") or []
+    if not isinstance(assumptions, dict) or not isinstance(permissions, list):
+        return _assumptions(dict(assumptions)), _permissions(list(permissions))
+    key = (
+        tuple((name, id(value)) for name, value in sorted(assumptions.items())),
+        tuple(id(permission) for permission in permissions),
+    )
+    found = _SHARED.get(key)
+    if found is None:
+        # The entry holds the objects themselves, so that no other object can take their ids.
+        sources = (list(assumptions.values()), list(permissions))
+        found = _SHARED.put(key, (sources, _assumptions(assumptions), _permissions(permissions)))
+    return found[1], found[2]
+
+
+def _exchange_context(exchange: dict[str, Any]) -> types.SimpleNamespace:
+    # Optional keys become empty strings here, so the templates can stay strict about typos.
+    assumptions, permissions = _shared_parts(exchange)
+    return types.SimpleNamespace(
+        profile_name=_text(exchange.get("profile"), "name"),
+        profile_type=_text(exchange.get("profile"), "type"),
+        lea_state_number=_text(exchange.get("district"), "lea_state_number"),
+        data_exchange_url=_text(exchange, "data_exchange_url"),
+        authentication_url=_text(exchange, "authentication_url"),
+        school_years=[str(year) for year in exchange.get("school_years") or []],
         # A preset may say "all" rather than naming the options: the sheet then says to check all.
-        "service_options": [
+        service_options=[
             str(option)
             for option in exchange.get("service_options") or []
             if str(option).lower() != "all"
         ],
-        "staff_permissions": permissions,
-        "assumptions": assumptions,
-        "credentials": _credential_sources(exchange.get("credentials") or {}),
-        "client_manager": _client_manager(exchange),
-    }
+        staff_permissions=permissions,
+        assumptions=assumptions,
+        credentials=_credential_sources(exchange.get("credentials") or {}),
+        client_manager=_client_manager(exchange),
+    )
 
 
 def sheet_context(rendered: RenderedLike, zip_name: str, zip_sha256: str) -> dict[str, Any]:
     """Everything the sheet templates show for one district."""
     exchange = rendered.data_exchange
-    context: dict[str, Any] = {
+    return {
         "district": rendered.district,
         "display_name": rendered.display_name,
         "plugin_name": rendered.plugin_name,
         "plugin_version": rendered.plugin_version,
         "zip_name": zip_name,
         "zip_sha256": zip_sha256,
-        "exchange": None,
+        "exchange": None if exchange is None else _exchange_context(exchange),
     }
-    if exchange is not None:
-        context["exchange"] = _exchange_context(exchange)
-    return context
 
 
 def render_setup_sheets(context: dict[str, Any]) -> tuple[bytes, bytes]:

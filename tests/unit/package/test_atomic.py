@@ -15,6 +15,7 @@ from generator.package.atomic import (
     build_lock,
     remove_temporaries,
     write_atomic,
+    write_atomic_chunks,
 )
 
 
@@ -27,6 +28,25 @@ def test_write_atomic_replaces_the_file_and_leaves_no_temporary(tmp_path: Path) 
     assert target.read_bytes() == b"new"
     assert target.stat().st_mode & 0o777 == 0o640
     assert os.listdir(tmp_path) == ["alpine.zip"]
+
+
+@pytest.mark.parametrize(
+    ("umask", "mode"), [(0o022, 0o644), (0o077, 0o644), (0o022, 0o600), (0o000, 0o640)]
+)
+def test_written_files_get_the_mode_asked_for_whatever_the_umask(
+    tmp_path: Path, umask: int, mode: int
+) -> None:
+    previous = os.umask(umask)
+    try:
+        size, mtime_ns = write_atomic(tmp_path / "one", b"data", mode)
+        write_atomic_chunks(tmp_path / "two", [b"da", b"ta"], mode)
+    finally:
+        os.umask(previous)
+
+    for name in ("one", "two"):
+        assert (tmp_path / name).stat().st_mode & 0o7777 == mode
+    stat = (tmp_path / "one").stat()
+    assert (size, mtime_ns) == (stat.st_size, stat.st_mtime_ns)
 
 
 def test_a_failed_write_keeps_the_old_file_and_removes_its_temporary(
