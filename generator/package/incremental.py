@@ -58,11 +58,11 @@ class DigestCache:
 def _label(path: Path, root: Path) -> str:
     # Labels relative to the project or the shipped templates keep the digest the same in any
     # checkout, so that shards built on different machines agree.
-    text, base = str(path), str(root)
+    text, start = str(path), len(str(root))
     # Inside the root as written: what PurePath.relative_to tells, without its parsing.
-    inside = text.startswith(base) and text[len(base) : len(base) + 1] == os.sep
+    inside = text.startswith(str(root)) and text[start : start + 1] == os.sep
     if inside and ".." not in text.split(os.sep):
-        return text[len(base) + 1 :].replace(os.sep, "/")
+        return text[start + 1 :].replace(os.sep, "/")
     resolved = path.resolve()
     for base, prefix in ((root, ""), (templates_dir(), "<templates>/")):
         try:
