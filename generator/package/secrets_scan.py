@@ -133,9 +133,14 @@ class ProjectSecrets:
 
 def unique_references(references: Iterable[Reference]) -> list[dict[str, Any]]:
     """The references without repeats (a thousand districts may read the same secrets file)."""
-    seen: dict[str, dict[str, Any]] = {}
+    seen: dict[object, dict[str, Any]] = {}
     for reference in references:
-        seen.setdefault(json.dumps(reference, sort_keys=True, default=str), dict(reference))
+        try:
+            key: object = tuple(sorted(reference.items()))
+            hash(key)
+        except TypeError:  # a value that is not hashable: its JSON text stands for it
+            key = json.dumps(reference, sort_keys=True, default=str)
+        seen.setdefault(key, dict(reference))
     return list(seen.values())
 
 

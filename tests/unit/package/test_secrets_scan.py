@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.package.secrets_scan import SecretValues, mask, scan_text
+from generator.package.secrets_scan import SecretValues, mask, scan_text, unique_references
 
 CANARY = "Zq7-canary-Secret-4417"
 
@@ -113,3 +113,20 @@ def test_every_district_secret_is_found_in_any_file() -> None:
     content = f"<p>{values[1234]}</p><a href=/x?t=zz{values[7]}&q=1>".encode()
 
     assert SecretValues(values).present_in(content) == [values[7], values[1234]]
+
+
+def test_references_are_kept_once_each_in_their_first_order() -> None:
+    references = [
+        {"env": "B_KEY"},
+        {"secrets_file": "secrets.env", "name": "A_SECRET"},
+        {"env": "B_KEY"},
+        {"name": "A_SECRET", "secrets_file": "secrets.env"},
+        {"env": ["not", "hashable"]},
+        {"env": ["not", "hashable"]},
+    ]
+
+    assert unique_references(references) == [
+        {"env": "B_KEY"},
+        {"secrets_file": "secrets.env", "name": "A_SECRET"},
+        {"env": ["not", "hashable"]},
+    ]
