@@ -29,6 +29,16 @@ LOCK_NAME = ".lock"
 
 _OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW
 _sequence = itertools.count()
+# This process's id, for temporary names: asked once per process rather than once per file.
+_pid = os.getpid()
+
+
+def _forked() -> None:
+    global _pid
+    _pid = os.getpid()
+
+
+os.register_at_fork(after_in_child=_forked)
 
 
 class BuildLocked(PspluginError):
@@ -112,7 +122,7 @@ def _create_temporary(folder: str, name: str, mode: int) -> tuple[int, str]:
     # one per folder, and its workers differ by pid); one left by a killed process whose pid came
     # round again is stepped over.
     while True:
-        temporary = f"{folder}/{TEMP_PREFIX}{os.getpid()}-{next(_sequence)}-{name}"
+        temporary = f"{folder}/{TEMP_PREFIX}{_pid}-{next(_sequence)}-{name}"
         try:
             return os.open(temporary, _OPEN_FLAGS, mode), temporary
         except FileExistsError:

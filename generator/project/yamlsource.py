@@ -7,8 +7,10 @@ duplicate keys, alias bombs and over-deep nesting become located errors instead 
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 import yaml
@@ -70,10 +72,17 @@ def read_text(path: Path, display: str) -> str:
 def _read_bytes(path: Path, display: str) -> tuple[bytes, tuple[int, int]]:
     try:
         # The size is checked before reading, so that a huge file is never loaded, and after,
-        # in case it grew in between.
-        stat = path.stat()
-        size = stat.st_size
-        raw = path.read_bytes() if size <= MAX_FILE_BYTES else b""
+        # in case it grew in between. The stamp is taken from the open file, before it is read.
+        # Non-blocking, so that a named pipe in place of a file cannot hang the read.
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+        try:
+            stat = os.fstat(fd)
+            if not S_ISREG(stat.st_mode):
+                raise YamlError("not a regular file", rule="yaml.unreadable", file=display)
+            size = stat.st_size
+            raw = _read_up_to(fd, MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
+        finally:
+            os.close(fd)
         size = max(size, len(raw))
     except OSError as error:
         message = f"cannot read: {error.strerror}"
@@ -85,6 +94,17 @@ def _read_bytes(path: Path, display: str) -> tuple[bytes, tuple[int, int]]:
             file=display,
         )
     return raw, (stat.st_size, stat.st_mtime_ns)
+
+
+def _read_up_to(fd: int, limit: int) -> bytes:
+    chunks = []
+    while limit > 0:
+        chunk = os.read(fd, limit)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        limit -= len(chunk)
+    return b"".join(chunks)
 
 
 def _decode(raw: bytes, display: str) -> str:

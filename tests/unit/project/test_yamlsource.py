@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
-from generator.project.yamlsource import YamlError, parse_yaml
+from generator.project.yamlsource import MAX_FILE_BYTES, YamlError, load_yaml, parse_yaml
 
 
 def test_positions_of_values_and_keys_are_one_based() -> None:
@@ -57,5 +60,37 @@ def test_alias_bomb_is_stopped() -> None:
 
     with pytest.raises(YamlError) as raised:
         parse_yaml("\n".join(lines) + "\n", "bomb.yaml")
+
+    assert raised.value.rule == "yaml.too-large"
+
+
+def test_a_file_is_read_with_its_stamp_and_digest(tmp_path: Path) -> None:
+    path = tmp_path / "alpine.yaml"
+    path.write_bytes(b"district:\n  display_name: Alpine\n")
+
+    doc = load_yaml(path, "districts/alpine.yaml")
+
+    stat = path.stat()
+    assert doc.data == {"district": {"display_name": "Alpine"}}
+    assert doc.stamp == (stat.st_size, stat.st_mtime_ns)
+    assert len(doc.sha256) == 64
+
+
+def test_a_named_pipe_in_place_of_a_file_is_refused_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "alpine.yaml"
+    os.mkfifo(path)
+
+    with pytest.raises(YamlError) as raised:
+        load_yaml(path, "districts/alpine.yaml")
+
+    assert (raised.value.rule, raised.value.message) == ("yaml.unreadable", "not a regular file")
+
+
+def test_a_file_over_the_limit_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "alpine.yaml"
+    path.write_bytes(b"#" * (MAX_FILE_BYTES + 1))
+
+    with pytest.raises(YamlError) as raised:
+        load_yaml(path, "districts/alpine.yaml")
 
     assert raised.value.rule == "yaml.too-large"
