@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.cache import Bounded
 from generator.findings import Severity
 from generator.project.layout import planned_files
 from generator.project.school_year import format_school_year, parse_school_year
@@ -49,6 +50,9 @@ class RuleContext:
 
 Rule = Callable[[RuleContext], Iterator[Problem]]
 RULES: list[Rule] = []
+# The rules that read the district's own section; every other rule reads only parts that
+# districts share.
+DISTRICT_RULES: set[Rule] = set()
 
 
 def rule(function: Rule) -> Rule:
@@ -56,16 +60,46 @@ def rule(function: Rule) -> Rule:
     return function
 
 
+def district_rule(function: Rule) -> Rule:
+    DISTRICT_RULES.add(function)
+    return rule(function)
+
+
 def check_document(context: RuleContext) -> list[Problem]:
     """Every rule's problems. A rule that meets a value of the wrong type stops for this
-    document: the schema check has already reported that value."""
+    document: the schema check has already reported that value.
+
+    Districts share every part of their merged document but their own `district` section, as
+    the very same objects: the problems of the rules that read only those parts are found once
+    for them and kept for the next district."""
+    document = context.document
+    parts = tuple(sorted((key, value) for key, value in document.items() if key != "district"))
+    key = (
+        tuple(map(str, context.template_dirs)),
+        tuple((name, id(value)) for name, value in parts),
+    )
+    found = _SHARED.get(key)
+    if found is None:
+        shared = {
+            check: _problems(check, context) for check in RULES if check not in DISTRICT_RULES
+        }
+        # The entry holds the parts themselves, so that no other object can take their ids.
+        found = _SHARED.put(key, (parts, shared))
+    shared = found[1]
     problems: list[Problem] = []
     for check in RULES:
-        try:
-            problems.extend(list(check(context)))
-        except (TypeError, AttributeError, KeyError, ValueError, IndexError):
-            continue
+        problems.extend(shared[check] if check in shared else _problems(check, context))
     return problems
+
+
+def _problems(check: Rule, context: RuleContext) -> list[Problem]:
+    try:
+        return list(check(context))
+    except (TypeError, AttributeError, KeyError, ValueError, IndexError):
+        return []
+
+
+_SHARED: Bounded[tuple[object, dict[Rule, list[Problem]]]] = Bounded(16)
 
 
 @rule
@@ -89,7 +123,7 @@ def school_years(context: RuleContext) -> Iterator[Problem]:
             return
 
 
-@rule
+@district_rule
 def lea_state_number(context: RuleContext) -> Iterator[Problem]:
     exchange = context.document.get("data_exchange")
     if not exchange:
@@ -115,7 +149,7 @@ def lea_state_number(context: RuleContext) -> Iterator[Problem]:
         )
 
 
-@rule
+@district_rule
 def credentials(context: RuleContext) -> Iterator[Problem]:
     if not context.document.get("data_exchange"):
         return

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from generator.project.loader import validate_project
+from generator.project.loader import load_project, validate_project
 from generator.project.merge import overlay
+from generator.project.rules import DISTRICT_RULES, RULES, RuleContext
 
 BASE = """\
 district:
@@ -213,3 +215,43 @@ def test_a_type_error_does_not_hide_other_problems_nor_repeat_itself(project: Pa
         ("schema.type", "data_exchange.school_years[0]"),
         ("lea.state-number", "district.lea_state_number"),
     }
+
+
+class _WithoutDistrict(dict):  # type: ignore[type-arg]
+    """A merged document that fails the test when a rule reads its `district` section."""
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        assert key != "district", "this rule reads the district's own section"
+        return super().get(key, default)
+
+    def __getitem__(self, key: Any) -> Any:
+        assert key != "district", "this rule reads the district's own section"
+        return super().__getitem__(key)
+
+
+def test_only_the_district_rules_read_the_district_section(project: Path) -> None:
+    # The other rules' problems are kept for every district that shares the rest: a rule that
+    # read the district's own values there would report one district's problems for all.
+    loaded = load_project(project)
+    document = _WithoutDistrict(loaded.merged("sample"))
+    context = RuleContext(document, loaded.template_dirs(), loaded.has_template)
+
+    for check in RULES:
+        if check not in DISTRICT_RULES:
+            list(check(context))
+    assert {check.__name__ for check in DISTRICT_RULES} == {"lea_state_number", "credentials"}
+
+
+def test_problems_of_shared_parts_follow_each_districts_documents(project: Path) -> None:
+    (project / "districts" / "second.yaml").write_text(
+        BASE + 'data_exchange:\n  school_years: ["25/26"]\n'
+    )
+    (project / "districts" / "third.yaml").write_text(BASE.replace('"01"', '"1234"'))
+
+    found = {
+        (finding.file.rsplit("/", 1)[-1], finding.rule)
+        for finding in validate_project(project).findings
+        if finding.is_error
+    }
+
+    assert found == {("second.yaml", "school-year.format"), ("third.yaml", "lea.state-number")}
