@@ -6,7 +6,8 @@ one below it whole; `null` removes the key from the result.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from generator.project.yamlsource import KeyPath, SourceDoc
@@ -29,6 +30,25 @@ def overlay(base: Any, top: Any) -> Any:
         else:
             merged[key] = _copy(value)
     return merged
+
+
+@dataclass(frozen=True)
+class SharedParts:
+    """The parts of a district's merged document other than its own `district` section.
+
+    The merge shares what a district does not change, so districts that change nothing else
+    hold the very same objects, and `key` stands for them by identity: what is worked out from
+    these parts alone can be kept for the next district with the same key. Whoever keeps such a
+    result keeps this object with it, so that no other object can take the parts' ids.
+    """
+
+    parts: tuple[tuple[str, Any], ...]
+    key: tuple[tuple[str, int], ...]
+
+
+def shared_parts(document: Mapping[str, Any]) -> SharedParts:
+    parts = tuple(sorted((key, value) for key, value in document.items() if key != "district"))
+    return SharedParts(parts, tuple((name, id(value)) for name, value in parts))
 
 
 def _copy(value: Any) -> Any:

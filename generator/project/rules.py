@@ -11,6 +11,7 @@ from typing import Any
 from generator.cache import Bounded
 from generator.findings import Severity
 from generator.project.layout import planned_files
+from generator.project.merge import shared_parts
 from generator.project.school_year import format_school_year, parse_school_year
 from generator.project.yamlsource import KeyPath
 
@@ -72,23 +73,18 @@ def check_document(context: RuleContext) -> list[Problem]:
     Districts share every part of their merged document but their own `district` section, as
     the very same objects: the problems of the rules that read only those parts are found once
     for them and kept for the next district."""
-    document = context.document
-    parts = tuple(sorted((key, value) for key, value in document.items() if key != "district"))
-    key = (
-        tuple(map(str, context.template_dirs)),
-        tuple((name, id(value)) for name, value in parts),
-    )
+    shared = shared_parts(context.document)
+    key = (tuple(map(str, context.template_dirs)), shared.key)
     found = _SHARED.get(key)
     if found is None:
-        shared = {
+        problems_of = {
             check: _problems(check, context) for check in RULES if check not in DISTRICT_RULES
         }
-        # The entry holds the parts themselves, so that no other object can take their ids.
-        found = _SHARED.put(key, (parts, shared))
-    shared = found[1]
+        found = _SHARED.put(key, (shared, problems_of))
+    kept = found[1]
     problems: list[Problem] = []
     for check in RULES:
-        problems.extend(shared[check] if check in shared else _problems(check, context))
+        problems.extend(kept[check] if check in kept else _problems(check, context))
     return problems
 
 

@@ -14,6 +14,7 @@ import jinja2
 from generator.cache import Bounded
 from generator.findings import Finding
 from generator.project.layout import fragment_path
+from generator.project.merge import shared_parts
 from generator.project.model import Project
 from generator.render.data_exchange import data_exchange_profile
 from generator.render.environment import make_environment, referenced_names, render_template
@@ -80,8 +81,8 @@ def _plugin_files(
     plugin is the same for every district sharing those parts, and is reused whole; a template
     that reads it makes the plugin its district's own.
     """
-    parts = tuple(sorted((key, value) for key, value in document.items() if key != "district"))
-    key = (id(environment), tuple((name, id(value)) for name, value in parts))
+    shared = shared_parts(document)
+    key = (id(environment), shared.key)
     found = _PLUGINS.get(key)
     if found is not None:
         return dict(found[1]), found[2]
@@ -91,8 +92,7 @@ def _plugin_files(
     renderer.render_all()
     findings = checked_findings(tree, context)
     if renderer.shared_only:
-        # The entry holds the parts themselves, so that no other object can take their ids.
-        _PLUGINS.put(key, ((environment, parts), dict(tree.files), findings))
+        _PLUGINS.put(key, ((environment, shared), dict(tree.files), findings))
     return tree.files, findings
 
 
