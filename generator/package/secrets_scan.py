@@ -22,7 +22,6 @@ _PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?----
 _AWS_PREFIX = re.compile(rb"A(?:KIA|SIA|GPA|IDA|ROA)")
 _AWS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b")
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
-_KEYWORDS = ("key", "secret", "password", "passwd", "pwd", "token")
 _ASSIGNED_TOKEN = re.compile(
     r"(?i)(?:key|secret|password|passwd|pwd|token)[A-Za-z0-9_-]*[\"']?\s*[:=]\s*[\"']?"
     r"([A-Za-z0-9+/_.~-]{" + str(MIN_TOKEN_LENGTH) + r",}={0,2})"
@@ -165,42 +164,43 @@ def _looks_random(token: str) -> bool:
     return has_digit and has_letter and shannon_entropy(token) >= MIN_TOKEN_ENTROPY
 
 
-def _assigned_tokens(text: str, words: Sequence[str]) -> Iterable[re.Match[str]]:
-    """Matches of a keyword assigned a token, given the `words` of _KEYWORDS the text holds."""
+def _assigned_tokens(text: str, starts: Sequence[int]) -> Iterable[re.Match[str]]:
+    """Matches of a keyword assigned a token, given where the text's keywords start."""
     if not text.isascii():
         yield from _ASSIGNED_TOKEN.finditer(text)
         return
     # Trying the pattern only where a keyword starts is many times faster than letting it scan
-    # every position; lower() keeps offsets of ASCII text unchanged.
-    lowered = text.lower()
-    starts = set()
-    for word in words:
-        position = lowered.find(word)
-        while position >= 0:
-            starts.add(position)
-            position = lowered.find(word, position + 1)
-    for start in sorted(starts):
+    # every position; in ASCII text, offsets in the bytes and in the text are the same.
+    for start in starts:
         if match := _ASSIGNED_TOKEN.match(text, start):
             yield match
 
 
 class _Clues:
-    """What one cheap look at a file's bytes finds: which of the keywords it holds (in any case)
-    and which credential shapes could start in it. Most files hold none, and running every
-    pattern over them would be wasted work."""
+    """What one cheap look at a file's bytes finds: where the keywords start (in any case) and
+    which credential shapes could start in it. Most files hold none, and running every pattern
+    over them would be wasted work."""
 
     def __init__(self, content: bytes) -> None:
         lowered = content.lower()
-        self.words = [word for word, data in _KEYWORD_BYTES if data in lowered]
+        starts = []
+        for word in _KEYWORD_STARTS:
+            position = lowered.find(word)
+            while position >= 0:
+                starts.append(position)
+                position = lowered.find(word, position + 1)
+        self.keyword_starts = sorted(starts)
         self.private_key = b"PRIVATE KEY" in content
         self.aws = _AWS_PREFIX.search(content) is not None
         self.jwt = b"eyJ" in content
 
     def __bool__(self) -> bool:
-        return bool(self.words) or self.private_key or self.aws or self.jwt
+        return bool(self.keyword_starts) or self.private_key or self.aws or self.jwt
 
 
-_KEYWORD_BYTES = [(word, word.encode()) for word in _KEYWORDS]
+# How the keywords begin: `passw` for both password and passwd. No two start with the same
+# letters, so no position is found twice.
+_KEYWORD_STARTS = (b"key", b"secret", b"passw", b"pwd", b"token")
 
 
 def _credential_shapes(text: str, clues: _Clues) -> Iterable[tuple[str, int, str]]:
@@ -214,7 +214,7 @@ def _credential_shapes(text: str, clues: _Clues) -> Iterable[tuple[str, int, str
     if clues.jwt:
         for match in _JWT.finditer(text):
             yield "a JWT", match.start(), match.group(0)
-    for match in _assigned_tokens(text, clues.words):
+    for match in _assigned_tokens(text, clues.keyword_starts):
         token = match.group(1)
         if _looks_random(token):
             what = "a high-entropy token after a key/secret/password/token word"
