@@ -2,6 +2,7 @@
 alone, peak memory at 1,000 districts against 100, and a no-change rebuild against a full build.
 
     .venv/bin/python benchmarks/build_bench.py [--districts 1000] [--small 100] [--jobs 0]
+        [--scratch DIR]
 
 Each build runs in a child process; its peak memory is the ru_maxrss that wait4 reports, which
 covers the child and the workers it waited for. The children run from compiled bytecode, as an
@@ -122,9 +123,17 @@ def main() -> int:
     parser.add_argument("--small", type=int, default=100)
     parser.add_argument("--jobs", type=int, default=0, help="--jobs for build; 0: one per CPU")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument(
+        "--scratch",
+        type=Path,
+        help="where the projects and outputs go (default: the system's temporary folder); "
+        "a folder on a memory file system, such as /dev/shm, leaves the disk out of every figure",
+    )
     options = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="psplugin-build-bench-") as scratch:
+    with tempfile.TemporaryDirectory(
+        prefix="psplugin-build-bench-", dir=options.scratch
+    ) as scratch:
         base = Path(scratch)
         large = make_project(base / "large", options.districts)
         small = make_project(base / "small", options.small)
