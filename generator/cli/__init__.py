@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import gc
 import importlib
-import logging
-import sys
 from typing import Any
 
 import click
 
+import generator.log
 from generator import __version__
 from generator.errors import PspluginError
 
@@ -103,9 +102,8 @@ class LazyGroup(click.Group):
 def cli(ctx: click.Context, debug: bool, verbose: int, quiet: bool) -> None:
     """Build, check and smoke-test PowerSchool plugins and state Data Exchange setups."""
     ctx.obj = {"debug": debug, "verbose": verbose, "quiet": quiet}
-    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
-    logging.basicConfig(
-        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    generator.log.configure(
+        generator.log.DEBUG if debug else generator.log.INFO if verbose else generator.log.WARNING
     )
 
 

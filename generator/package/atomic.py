@@ -13,14 +13,14 @@ import contextlib
 import errno
 import fcntl
 import itertools
-import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from generator.errors import PspluginError
+from generator.log import get_log
 
-log = logging.getLogger(__name__)
+log = get_log(__name__)
 
 # Every temporary file starts with this prefix, so that the next build can recognise and remove
 # what a killed build left behind, and nothing else.

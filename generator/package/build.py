@@ -3,7 +3,6 @@ describe what dist/ holds in manifest.json and SHA256SUMS."""
 
 from __future__ import annotations
 
-import logging
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from generator.errors import PspluginError
 from generator.findings import Finding, has_errors, sort_findings
+from generator.log import get_log
 from generator.package.atomic import build_lock, file_mode, remove_temporaries
 from generator.package.index import (
     INDEX_NAME,
@@ -37,7 +37,7 @@ from generator.stamps import Stamp, file_stamp
 if TYPE_CHECKING:
     from generator.package.stages import Stages
 
-log = logging.getLogger(__name__)
+log = get_log(__name__)
 
 
 # With --jobs 0, each worker process gets at least this many districts to check.

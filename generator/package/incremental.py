@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import logging
 import os
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
@@ -14,12 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
+from generator.log import get_log
 from generator.package.atomic import write_atomic
 from generator.package.manifest import Artifact, file_sha256
 from generator.resources import templates_dir
 from generator.stamps import Stamp, file_stamp
 
-log = logging.getLogger(__name__)
+log = get_log(__name__)
 
 STATE_NAME = ".build-state.json"
 # Bump when the artifacts' layout changes without a change of the tool's version.

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import os
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
@@ -22,10 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from generator import __version__
+from generator.log import get_log
 from generator.package.atomic import write_atomic
 from generator.stamps import Stamp
 
-log = logging.getLogger(__name__)
+log = get_log(__name__)
 
 INDEX_NAME = ".build-index.json"
 INDEX_FORMAT = 2

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import logging
 import multiprocessing
 import os
 import signal
@@ -22,6 +21,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from generator.findings import Finding
+from generator.log import get_log
 from generator.package.atomic import flush_all
 from generator.package.district import build_district
 from generator.package.incremental import DigestCache
@@ -30,7 +30,7 @@ from generator.package.secrets_scan import ProjectSecrets
 from generator.package.stages import ProjectLike, Stages
 from generator.package.workers import Checked, Runner, WorkerFailed, check_districts
 
-log = logging.getLogger(__name__)
+log = get_log(__name__)
 
 _BATCH_SECONDS = 0.1
 

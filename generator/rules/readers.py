@@ -8,7 +8,6 @@ from the zip's headers, stop zip bombs.
 from __future__ import annotations
 
 import io
-import logging
 import os
 import stat
 import zipfile
@@ -18,11 +17,12 @@ from pathlib import Path
 
 from generator.entry_names import path_problem
 from generator.findings import Finding, Severity, sort_findings
+from generator.log import get_log
 from generator.rules.layout import UNSAFE_PATH
 from generator.rules.registry import Rule, define_rule
 from generator.tree import PluginTree
 
-log = logging.getLogger(__name__)
+log = get_log(__name__)
 
 UNREADABLE = define_rule(
     "archive.unreadable",

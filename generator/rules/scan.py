@@ -4,19 +4,19 @@ that place a finding at a file, line, column and key path."""
 from __future__ import annotations
 
 import bisect
-import logging
 import re
 
 from lxml import etree
 
 from generator.entry_names import is_junk
 from generator.findings import Finding
+from generator.log import get_log
 from generator.rules.context import CheckContext
 from generator.rules.registry import Rule, define_rule
 from generator.rules.xmlparse import XmlParseError, parse_xml
 from generator.tree import PluginTree
 
-log = logging.getLogger(__name__)
+log = get_log(__name__)
 
 XML_WELL_FORMED = define_rule(
     "xml.well-formed",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 import socket
 import ssl
 import struct
@@ -13,12 +12,13 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from generator.log import INFO, get_log
 from generator.simulator.exchange import Exchange
 from generator.simulator.faults import CONNECTION, FaultPlan
 from generator.simulator.messages import Request, Response, html_response, json_response
 from generator.simulator.tls import TlsProvider
 
-logger = logging.getLogger(__name__)
+logger = get_log(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
 DRAIN_LIMIT = 1024 * 1024
@@ -126,7 +126,7 @@ class ExchangeHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         # Formatting every request line costs more than the rest of a cheap answer.
-        if logger.isEnabledFor(logging.INFO):
+        if logger.enabled(INFO):
             logger.info("%s %s", self.address_string(), format % args)
 
     def _serve(self) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import shutil
 import tempfile
 import threading
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import ConfigError, PspluginError
+from generator.log import get_log
 from generator.simulator.data import District, ExchangeData, edfi_school_year, load_data
 from generator.simulator.exchange import Exchange
 from generator.simulator.faults import FAULTS, FaultPlan, FaultSetting
@@ -21,7 +21,7 @@ from generator.simulator.server import SimulatorHTTPServer, WireSettings
 from generator.simulator.tls import KeyPair, TlsProvider
 from generator.simulator.versions import EdFiProfile, profile_for
 
-logger = logging.getLogger(__name__)
+logger = get_log(__name__)
 
 WILDCARD_HOSTS = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}
 

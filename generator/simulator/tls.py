@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
-import logging
 import os
 import ssl
 import threading
@@ -14,12 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.errors import PspluginError
+from generator.log import get_log
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePrivateKey
     from cryptography.x509 import Certificate, CertificateBuilder, Name
 
-logger = logging.getLogger(__name__)
+logger = get_log(__name__)
 
 WRONG_HOST = "wrong-host.invalid"
 INSTALL_TIP = "pip install 'psplugin[tls]'"

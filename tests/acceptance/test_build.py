@@ -293,3 +293,25 @@ def test_a_no_change_rebuild_skips_loading_and_an_edit_rebuilds(tmp_path: Path) 
     broken = psplugin("build", str(root), "--district", "d001")
     assert broken.returncode == 1
     assert "yaml.syntax" in broken.stdout + broken.stderr
+
+
+def test_log_messages_show_from_the_level_asked_for(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", districts=2)
+    out = tmp_path / "dist"
+    build = ("build", str(project), "--out", str(out), "--district", "d001")
+    assert psplugin("build", str(project), "--out", str(out)).returncode == 0
+    # An artifact changed by hand in a district this run does not build: a warning.
+    (out / "d002" / "setup-sheet.md").write_text("edited\n")
+    left = out / "d001" / f"{TEMP_PREFIX}1-0-left.zip"  # as a killed build leaves it
+
+    left.write_bytes(b"partial")
+    quiet = psplugin(*build)
+    left.write_bytes(b"partial")
+    verbose = psplugin("-v", *build)
+
+    warning = f"WARNING generator.package.build: {out}/d002 was changed after it was built"
+    removed = "INFO generator.package.atomic: removed 1 temporary file(s) left in"
+    assert quiet.returncode == 0 and verbose.returncode == 0
+    assert warning in quiet.stderr and "INFO" not in quiet.stderr
+    assert warning in verbose.stderr and removed in verbose.stderr
+    assert not left.exists()
