@@ -59,20 +59,24 @@ class Log:
         return bool(self._real().isEnabledFor(level))
 
     def debug(self, message: str, *args: object, **options: Any) -> None:
-        if not self._skipped(DEBUG):
-            self._real().debug(message, *args, **options)
+        self._write(DEBUG, message, args, options)
 
     def info(self, message: str, *args: object, **options: Any) -> None:
-        if not self._skipped(INFO):
-            self._real().info(message, *args, **options)
+        self._write(INFO, message, args, options)
 
     def warning(self, message: str, *args: object, **options: Any) -> None:
-        if not self._skipped(WARNING):
-            self._real().warning(message, *args, **options)
+        self._write(WARNING, message, args, options)
 
     def error(self, message: str, *args: object, **options: Any) -> None:
-        if not self._skipped(ERROR):
-            self._real().error(message, *args, **options)
+        self._write(ERROR, message, args, options)
+
+    def _write(
+        self, level: int, message: str, args: tuple[object, ...], options: dict[str, Any]
+    ) -> None:
+        if not self._skipped(level):
+            # The record names the caller of debug(), info()..., as logging's own methods do.
+            options.setdefault("stacklevel", 3)
+            self._real().log(level, message, *args, **options)
 
     @staticmethod
     def _skipped(level: int) -> bool:

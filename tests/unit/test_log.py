@@ -50,3 +50,16 @@ def test_once_logging_is_loaded_every_message_goes_through_it() -> None:
     )
 
     assert result.stderr == "DEBUG:shown by logging\n"
+
+
+def test_a_record_names_the_line_that_wrote_the_message() -> None:
+    result = _run(
+        "import logging\n"
+        "logging.basicConfig(level=logging.INFO, format='%(funcName)s:%(lineno)d %(message)s')\n"
+        "import generator.log as log\n"
+        "def build():\n"
+        "    log.get_log('generator.test').warning('here')\n"
+        "build()\n"
+    )
+
+    assert result.stderr == "build:5 here\n"
