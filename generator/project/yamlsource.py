@@ -80,7 +80,7 @@ def _read_bytes(path: Path, display: str) -> tuple[bytes, tuple[int, int]]:
             if not S_ISREG(stat.st_mode):
                 raise YamlError("not a regular file", rule="yaml.unreadable", file=display)
             size = stat.st_size
-            raw = _read_up_to(fd, MAX_FILE_BYTES + 1) if size <= MAX_FILE_BYTES else b""
+            raw = _read_up_to(fd, MAX_FILE_BYTES + 1, size + 1) if size <= MAX_FILE_BYTES else b""
         finally:
             os.close(fd)
         size = max(size, len(raw))
@@ -96,14 +96,17 @@ def _read_bytes(path: Path, display: str) -> tuple[bytes, tuple[int, int]]:
     return raw, (stat.st_size, stat.st_mtime_ns)
 
 
-def _read_up_to(fd: int, limit: int) -> bytes:
+def _read_up_to(fd: int, limit: int, expected: int) -> bytes:
+    """Up to `limit` bytes: the `expected` size in one read, then whatever the file grew by."""
     chunks = []
+    want = min(expected, limit)
     while limit > 0:
-        chunk = os.read(fd, limit)
+        chunk = os.read(fd, want)
         if not chunk:
             break
         chunks.append(chunk)
         limit -= len(chunk)
+        want = min(limit, 65536)
     return b"".join(chunks)
 
 

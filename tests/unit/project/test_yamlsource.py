@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.project.yamlsource import MAX_FILE_BYTES, YamlError, load_yaml, parse_yaml
+from generator.project.yamlsource import (
+    MAX_FILE_BYTES,
+    YamlError,
+    _read_up_to,
+    load_yaml,
+    parse_yaml,
+)
 
 
 def test_positions_of_values_and_keys_are_one_based() -> None:
@@ -94,3 +100,15 @@ def test_a_file_over_the_limit_is_refused_unread(tmp_path: Path) -> None:
         load_yaml(path, "districts/alpine.yaml")
 
     assert raised.value.rule == "yaml.too-large"
+
+
+def test_what_a_file_grew_by_after_its_size_was_taken_is_read_too(tmp_path: Path) -> None:
+    path = tmp_path / "alpine.yaml"
+    path.write_bytes(b"a: 1\n")
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        with path.open("ab") as grown:
+            grown.write(b"b: " + b"2" * 100_000 + b"\n")
+        assert len(_read_up_to(fd, MAX_FILE_BYTES + 1, expected=6)) == 100_009
+    finally:
+        os.close(fd)
