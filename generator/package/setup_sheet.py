@@ -97,18 +97,14 @@ def _permissions(permissions: list[Any]) -> list[types.SimpleNamespace]:
 
 # Districts of a project share their assumptions and staff permissions (the same objects, as the
 # merge shares what a district does not change): those parts of the sheet are made once.
-_SHARED: Bounded[tuple[object, list[types.SimpleNamespace], list[types.SimpleNamespace]]] = Bounded(
-    8
-)
+_Namespaces = list[types.SimpleNamespace]
+_SHARED: Bounded[tuple[object, _Namespaces, _Namespaces]] = Bounded(8)
 
 
-def _shared_parts(
-    exchange: dict[str, Any],
-) -> tuple[list[types.SimpleNamespace], list[types.SimpleNamespace]]:
+def _shared_lists(exchange: dict[str, Any]) -> tuple[_Namespaces, _Namespaces]:
+    """The assumptions and staff permissions as the templates read them."""
     assumptions = exchange.get("assumptions") or {}
     permissions = exchange.get("staff_permissions") or []
-    if not isinstance(assumptions, dict) or not isinstance(permissions, list):
-        return _assumptions(dict(assumptions)), _permissions(list(permissions))
     key = (
         tuple((name, id(value)) for name, value in sorted(assumptions.items())),
         tuple(id(permission) for permission in permissions),
@@ -123,7 +119,7 @@ def _shared_parts(
 
 def _exchange_context(exchange: dict[str, Any]) -> types.SimpleNamespace:
     # Optional keys become empty strings here, so the templates can stay strict about typos.
-    assumptions, permissions = _shared_parts(exchange)
+    assumptions, permissions = _shared_lists(exchange)
     return types.SimpleNamespace(
         profile_name=_text(exchange.get("profile"), "name"),
         profile_type=_text(exchange.get("profile"), "type"),

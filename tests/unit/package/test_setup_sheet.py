@@ -91,3 +91,17 @@ def test_without_a_data_exchange_the_sheet_covers_only_installing() -> None:
         assert "usims-backpack-alpine-1.0.0.zip" in text
         assert "General Setup" not in text
         assert "no Data Exchange profile" in text
+
+
+def test_districts_sharing_assumptions_still_show_their_own() -> None:
+    first = _exchange()
+    second = {**_exchange(), "staff_permissions": first["staff_permissions"]}
+    second["assumptions"] = {"token_path": {"value": "/other/token", "note": "changed"}}
+
+    _, first_html = _sheets(first)
+    _, second_html = _sheets(second)
+    _, first_again = _sheets(first)
+
+    assert "/oauth2/v2.0/token" in first_html and "/other/token" not in first_html
+    assert "/other/token" in second_html and "/oauth2/v2.0/token" not in second_html
+    assert first_again == first_html
