@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import shutil
 import subprocess
 from pathlib import Path
@@ -105,3 +106,12 @@ def test_each_manifest_line_is_the_artifact_as_sorted_json(
     line = json.dumps(artifact.as_dict(), sort_keys=True)
     assert text.splitlines()[2:4] == [f"    {line},", f"    {line}"]
     assert json.loads(text)["artifacts"] == [artifact.as_dict()] * 2
+
+
+def test_an_artifact_crosses_a_pipe_unchanged() -> None:
+    artifact = Artifact("alpine/x.zip", "alpine", "USIMS Backpack", "1.0.0", 3777, "ab" * 32)
+
+    again = pickle.loads(pickle.dumps(artifact, protocol=pickle.HIGHEST_PROTOCOL))
+
+    assert again == artifact and type(again) is Artifact
+    assert again.as_dict() == artifact.as_dict()
