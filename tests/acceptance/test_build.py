@@ -315,3 +315,26 @@ def test_log_messages_show_from_the_level_asked_for(tmp_path: Path) -> None:
     assert warning in quiet.stderr and "INFO" not in quiet.stderr
     assert warning in verbose.stderr and removed in verbose.stderr
     assert not left.exists()
+
+
+def test_workers_give_each_district_its_own_plugin_when_a_template_reads_it(
+    tmp_path: Path,
+) -> None:
+    # Districts share every part of the plugin's source but their own section: the plugin is
+    # made once per worker, except where a template reads that section.
+    root = make_project(tmp_path / "p", districts=60)
+    (root / "templates" / "fragments").mkdir(parents=True)
+    (root / "templates" / "fragments" / "report_link.html").write_text(
+        "<li>{{ district.display_name }}</li>\n"
+    )
+    fragment = "web_root/admin/home.usims_backpack_report_link.leftnav.footer.txt"
+
+    result = psplugin("build", str(root), "--jobs", "2")
+
+    assert result.returncode == 0, result.stderr
+    seen = {}
+    for number in range(1, 61):
+        name = f"d{number:03d}"
+        with zipfile.ZipFile(root / "dist" / name / f"usims-backpack-{name}-1.0.0.zip") as opened:
+            seen[name] = opened.read(fragment).decode()
+    assert seen == {f"d{number:03d}": f"<li>District {number}</li>\n" for number in range(1, 61)}
