@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from generator.errors import PspluginError
 from generator.findings import Finding, has_errors, sort_findings
@@ -50,8 +50,7 @@ class UnknownDistrict(PspluginError):
     exit_code = 2
 
 
-@dataclass(frozen=True)
-class BuildRequest:
+class BuildRequest(NamedTuple):
     """What the user asked `build` for."""
 
     project: Path

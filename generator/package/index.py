@@ -16,9 +16,8 @@ import json
 import os
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator import __version__
 from generator.log import get_log
@@ -36,8 +35,7 @@ INDEX_FORMAT = 2
 RACY_NS = 2_000_000_000
 
 
-@dataclass(frozen=True)
-class IndexKey:
+class IndexKey(NamedTuple):
     """What else the outputs depend on besides the files (where they come from and go, the tool
     and the options that change them), and when this build started."""
 
@@ -59,8 +57,7 @@ def index_key(
     return IndexKey(fields, started_ns)
 
 
-@dataclass(frozen=True)
-class BuildIndex:
+class BuildIndex(NamedTuple):
     key: dict[str, Any]
     districts: tuple[str, ...]
     # Absolute paths of the inputs, None for one that did not exist (a templates/ folder).

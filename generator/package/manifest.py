@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from json.encoder import encode_basestring_ascii
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator import __version__
 from generator.package.atomic import write_atomic_chunks
@@ -18,8 +17,7 @@ SUMS_NAME = "SHA256SUMS"
 MANIFEST_FORMAT = 1
 
 
-@dataclass(frozen=True, order=True, slots=True)
-class Artifact:
+class Artifact(NamedTuple):
     """One file `build` wrote, by its forward-slash path relative to the output folder."""
 
     file: str
@@ -41,14 +39,8 @@ class Artifact:
             sha256=str(entry["sha256"]),
         )
 
-    def __reduce__(self) -> tuple[type[Artifact], tuple[str, str, str, str, int, str]]:
-        # Thousands cross from the build workers: the constructor's arguments unpickle several
-        # times faster than the state of a frozen, slotted dataclass.
-        fields = (self.file, self.district, self.plugin, self.version, self.size, self.sha256)
-        return Artifact, fields
-
     def as_dict(self) -> dict[str, object]:
-        # Spelled out rather than dataclasses.asdict, which deep-copies and is slow in bulk.
+        # Keys in sorted order, as the manifest and the build states write them.
         return {
             "district": self.district,
             "file": self.file,

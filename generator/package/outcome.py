@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from generator.findings import Finding
 from generator.package.manifest import Artifact
@@ -14,8 +14,7 @@ from generator.stamps import Stamp
 Status = Literal["built", "unchanged", "failed"]
 
 
-@dataclass(frozen=True)
-class BuildSettings:
+class BuildSettings(NamedTuple):
     """What every district's build shares: where to write, and what changes the output."""
 
     out_dir: Path
