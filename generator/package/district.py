@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -226,7 +225,7 @@ def _scan(display: str, content: bytes, values: SecretValues) -> list[Finding]:
     entry = _SCANS.get(content)
     if entry is None or entry[0] is not values:
         entry = _SCANS.put(content, (values, scan_text("", content, values)))
-    return [dataclasses.replace(finding, file=display) for finding in entry[1]]
+    return [finding._replace(file=display) for finding in entry[1]]
 
 
 def _remove_stale(out_dir: Path, previous: DistrictState | None, current: list[Artifact]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import json
@@ -64,7 +63,7 @@ def render_district(project: Project, district: str) -> RenderedDistrict:
         plugin_version=plugin["version"],
         tree=tree,
         data_exchange=data_exchange_profile(document, district),
-        findings=[dataclasses.replace(f, file=tree.display(f.file)) for f in findings],
+        findings=[f._replace(file=tree.display(f.file)) for f in findings],
     )
 
 
@@ -112,7 +111,7 @@ def checked_findings(tree: PluginTree, context: CheckContext) -> list[Finding]:
         tuple(sorted(context.other_query_names.items())),
     )
     findings = _CHECKED.get_or_make(key, lambda: check_tree(PluginTree(files=tree.files), context))
-    return [dataclasses.replace(f, file=tree.display(f.file)) for f in findings]
+    return [f._replace(file=tree.display(f.file)) for f in findings]
 
 
 _CHECKED: Bounded[list[Finding]] = Bounded(64)
