@@ -128,10 +128,11 @@ class _BuildProject:
     def __init__(self, opened: Any) -> None:
         self.opened = opened
         self.project = opened.project
+        self._root = Path(opened.root)
 
     @property
     def root(self) -> Path:
-        return Path(self.opened.root)
+        return self._root
 
     @property
     def district_names(self) -> list[str]:
