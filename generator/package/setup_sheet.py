@@ -18,10 +18,9 @@ _FIELDS = (("key", "Key"), ("secret", "Secret"))
 
 
 @functools.lru_cache(maxsize=1)
-def _templates() -> tuple[jinja2.Template, jinja2.Template]:
-    """The Markdown and HTML sheet templates, compiled once per process. They ship with the
-    tool, so they are not checked for changes while it runs."""
-    environment = jinja2.Environment(
+def _environment() -> jinja2.Environment:
+    # The templates ship with the tool, so they are not checked for changes while it runs.
+    return jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir() / "setup-sheet"),
         autoescape=lambda name: name is not None and name.endswith(".html.j2"),
         undefined=jinja2.StrictUndefined,
@@ -30,10 +29,25 @@ def _templates() -> tuple[jinja2.Template, jinja2.Template]:
         lstrip_blocks=True,
         auto_reload=False,
     )
+
+
+@functools.lru_cache(maxsize=1)
+def _templates() -> tuple[jinja2.Template, jinja2.Template]:
+    """The Markdown and HTML sheet templates, compiled once per process."""
+    environment = _environment()
     return (
         environment.get_template("setup-sheet.md.j2"),
         environment.get_template("setup-sheet.html.j2"),
     )
+
+
+@functools.lru_cache(maxsize=1)
+def _list_macros() -> tuple[Any, Any]:
+    """The macros that make the lists districts share, in Markdown and in HTML."""
+    environment = _environment()
+    return environment.get_template("lists.md.j2").module, environment.get_template(
+        "lists.html.j2"
+    ).module
 
 
 def _attributes(value: Any) -> Any:
@@ -96,13 +110,14 @@ def _permissions(permissions: list[Any]) -> list[types.SimpleNamespace]:
 
 
 # Districts of a project share their assumptions and staff permissions (the same objects, as the
-# merge shares what a district does not change): those parts of the sheet are made once.
-_Namespaces = list[types.SimpleNamespace]
-_SHARED: Bounded[tuple[object, _Namespaces, _Namespaces]] = Bounded(8)
+# merge shares what a district does not change): those parts of the sheet, in both formats, are
+# made once for all the districts that share them.
+_SHARED: Bounded[tuple[object, dict[str, Any]]] = Bounded(8)
 
 
-def _shared_lists(exchange: dict[str, Any]) -> tuple[_Namespaces, _Namespaces]:
-    """The assumptions and staff permissions as the templates read them."""
+def _shared_lists(exchange: dict[str, Any]) -> dict[str, Any]:
+    """The assumptions and staff permissions as the templates read them, and as each format
+    shows them."""
     assumptions = exchange.get("assumptions") or {}
     permissions = exchange.get("staff_permissions") or []
     key = (
@@ -111,16 +126,24 @@ def _shared_lists(exchange: dict[str, Any]) -> tuple[_Namespaces, _Namespaces]:
     )
     found = _SHARED.get(key)
     if found is None:
+        lists = {
+            "assumptions": _assumptions(assumptions),
+            "staff_permissions": _permissions(permissions),
+        }
+        listed = dict(lists)
+        for suffix, macros in zip(("md", "html"), _list_macros(), strict=True):
+            for name, items in lists.items():
+                listed[f"{name}_{suffix}"] = getattr(macros, name)(items)
         # The entry holds the objects themselves, so that no other object can take their ids.
         sources = (list(assumptions.values()), list(permissions))
-        found = _SHARED.put(key, (sources, _assumptions(assumptions), _permissions(permissions)))
-    return found[1], found[2]
+        found = _SHARED.put(key, (sources, listed))
+    return found[1]
 
 
 def _exchange_context(exchange: dict[str, Any]) -> types.SimpleNamespace:
     # Optional keys become empty strings here, so the templates can stay strict about typos.
-    assumptions, permissions = _shared_lists(exchange)
     return types.SimpleNamespace(
+        **_shared_lists(exchange),
         profile_name=_text(exchange.get("profile"), "name"),
         profile_type=_text(exchange.get("profile"), "type"),
         lea_state_number=_text(exchange.get("district"), "lea_state_number"),
@@ -133,8 +156,6 @@ def _exchange_context(exchange: dict[str, Any]) -> types.SimpleNamespace:
             for option in exchange.get("service_options") or []
             if str(option).lower() != "all"
         ],
-        staff_permissions=permissions,
-        assumptions=assumptions,
         credentials=_credential_sources(exchange.get("credentials") or {}),
         client_manager=_client_manager(exchange),
     )

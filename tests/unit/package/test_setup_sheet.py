@@ -105,3 +105,25 @@ def test_districts_sharing_assumptions_still_show_their_own() -> None:
     assert "/oauth2/v2.0/token" in first_html and "/other/token" not in first_html
     assert "/other/token" in second_html and "/oauth2/v2.0/token" not in second_html
     assert first_again == first_html
+
+
+def test_the_shared_lists_read_as_the_rest_of_the_sheet() -> None:
+    markdown, html = _sheets(_exchange())
+
+    assert (
+        "Information:\n   - Student Backpack Access: View Access (first box)\n\n## Per student"
+        in markdown
+    )
+    assert markdown.endswith("state.\n\n- `token_path`: `/oauth2/v2.0/token` (B2C convention)\n")
+    assert "<ul>\n<li>Student Backpack Access: View Access (first box)</li>\n</ul></li>" in html
+    assert (
+        "<li><code>token_path</code>: <code>/oauth2/v2.0/token</code> (B2C convention)</li>\n</ul>"
+        in html
+    )
+
+
+def test_without_staff_permissions_the_sheet_says_so() -> None:
+    markdown, html = _sheets({**_exchange(), "staff_permissions": []})
+
+    assert "Information:\n   - none configured in the project\n\n## Per student" in markdown
+    assert "<ul>\n<li>none configured in the project</li>\n</ul></li>" in html
