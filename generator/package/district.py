@@ -11,7 +11,7 @@ from pathlib import Path
 from generator.cache import Bounded
 from generator.errors import PspluginError
 from generator.findings import Finding, has_errors
-from generator.jsontext import pretty
+from generator.jsontext import SharedTexts, pretty
 from generator.package.archive import select_entries, zip_bytes
 from generator.package.atomic import write_atomic
 from generator.package.incremental import (
@@ -175,7 +175,7 @@ def _package(
     archive, archive_sha256 = _zip_of(entries, settings.source_date_epoch)
     files = {zip_name: archive}
     if rendered.data_exchange is not None:
-        text = pretty(rendered.data_exchange) + "\n"
+        text = pretty(rendered.data_exchange, _PROFILE_TEXTS) + "\n"
         files["data-exchange.json"] = text.encode("utf-8")
     # Jinja2 is imported only when a district is packaged: a build in which nothing changed
     # never needs it.
@@ -208,6 +208,9 @@ def _artifacts(
 # content, equal result.
 _ZIPS: Bounded[tuple[bytes, str]] = Bounded(32)
 _SCANS: Bounded[tuple[SecretValues, list[Finding]]] = Bounded(256)
+# The lists of a Data Exchange profile that districts share (school years, permissions,
+# assumptions), as text.
+_PROFILE_TEXTS = SharedTexts()
 
 
 def _zip_of(entries: list[tuple[str, bytes]], epoch: int | None) -> tuple[bytes, str]:

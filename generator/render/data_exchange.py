@@ -23,11 +23,13 @@ def data_exchange_profile(document: dict[str, Any], district: str) -> dict[str, 
         "profile": {"name": exchange["profile_name"], "type": exchange["profile_type"]},
         "data_exchange_url": exchange["data_exchange_url"],
         "authentication_url": exchange["authentication_url"],
-        "school_years": list(exchange["school_years"]),
-        "service_options": list(exchange["service_options"]),
+        # The lists and mappings below are those of the merged document, which districts share
+        # as the very same objects: the profile is read, never changed.
+        "school_years": exchange["school_years"],
+        "service_options": exchange["service_options"],
         "credentials": section.get("credentials") or {},
-        "staff_permissions": list(exchange.get("staff_permissions") or []),
-        "assumptions": dict(exchange.get("assumptions") or {}),
+        "staff_permissions": exchange.get("staff_permissions") or [],
+        "assumptions": exchange.get("assumptions") or {},
     }
     if exchange.get("state"):
         profile["state"] = exchange["state"]
