@@ -130,3 +130,11 @@ def test_references_are_kept_once_each_in_their_first_order() -> None:
         {"secrets_file": "secrets.env", "name": "A_SECRET"},
         {"env": ["not", "hashable"]},
     ]
+
+
+def test_a_token_assigned_across_a_line_break_is_found() -> None:
+    content = b"x\napi_secret:\n    q8Vd3kP0x7LmZr2TbW9yN4cA\n"
+
+    findings = scan_text("alpine/setup-sheet.md", content, [])
+
+    assert [(f.rule, f.line) for f in findings] == [("secret-credential-shape", 3)]
