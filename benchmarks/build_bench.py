@@ -32,7 +32,7 @@ from pathlib import Path
 
 from generator.package.index import INDEX_NAME
 
-RUNS = 3
+RUNS = 5
 TARGET_FLOOR_RATIO = 1.5
 TARGET_MEMORY_RATIO = 1.2
 TARGET_REBUILD_RATIO = 0.1
@@ -152,7 +152,7 @@ def main() -> int:
         # An untimed build first, which compiles every module a build loads.
         run_build(single, options.jobs, "--out", str(base / "warm-up"))
 
-        # Each time is the best of three runs, the one least disturbed by the rest of the machine.
+        # Each time is the best of five runs, the one least disturbed by the rest of the machine.
         # Every full build and every floor run writes into a folder of its own that nothing has
         # used before, and they take turns, so that both meet the file system in the same state:
         # nothing is deleted until the end (removing thousands of files keeps the file system's
