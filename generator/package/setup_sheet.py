@@ -45,9 +45,9 @@ def _templates() -> tuple[jinja2.Template, jinja2.Template]:
 def _list_macros() -> tuple[Any, Any]:
     """The macros that make the lists districts share, in Markdown and in HTML."""
     environment = _environment()
-    return environment.get_template("lists.md.j2").module, environment.get_template(
-        "lists.html.j2"
-    ).module
+    markdown = environment.get_template("lists.md.j2").module
+    html = environment.get_template("lists.html.j2").module
+    return markdown, html
 
 
 def _attributes(value: Any) -> Any:
@@ -126,17 +126,18 @@ def _shared_lists(exchange: dict[str, Any]) -> dict[str, Any]:
     )
     found = _SHARED.get(key)
     if found is None:
-        lists = {
+        namespaces = {
             "assumptions": _assumptions(assumptions),
             "staff_permissions": _permissions(permissions),
         }
-        listed = dict(lists)
+        parts = dict(namespaces)
         for suffix, macros in zip(("md", "html"), _list_macros(), strict=True):
-            for name, items in lists.items():
-                listed[f"{name}_{suffix}"] = getattr(macros, name)(items)
+            for name, items in namespaces.items():
+                # As each format shows them: assumptions_md, staff_permissions_html and so on.
+                parts[f"{name}_{suffix}"] = getattr(macros, name)(items)
         # The entry holds the objects themselves, so that no other object can take their ids.
         sources = (list(assumptions.values()), list(permissions))
-        found = _SHARED.put(key, (sources, listed))
+        found = _SHARED.put(key, (sources, parts))
     return found[1]
 
 
