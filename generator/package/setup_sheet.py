@@ -116,8 +116,7 @@ _SHARED: Bounded[tuple[object, dict[str, Any]]] = Bounded(8)
 
 
 def _shared_lists(exchange: dict[str, Any]) -> dict[str, Any]:
-    """The assumptions and staff permissions as the templates read them, and as each format
-    shows them."""
+    """The assumptions and staff permissions as each format shows them."""
     assumptions = exchange.get("assumptions") or {}
     permissions = exchange.get("staff_permissions") or []
     key = (
@@ -130,7 +129,7 @@ def _shared_lists(exchange: dict[str, Any]) -> dict[str, Any]:
             "assumptions": _assumptions(assumptions),
             "staff_permissions": _permissions(permissions),
         }
-        parts = dict(namespaces)
+        parts: dict[str, Any] = {}
         for suffix, macros in zip(("md", "html"), _list_macros(), strict=True):
             for name, items in namespaces.items():
                 # As each format shows them: assumptions_md, staff_permissions_html and so on.
