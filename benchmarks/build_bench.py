@@ -112,12 +112,9 @@ def look_seconds(dist: Path) -> tuple[int, float]:
         started = time.perf_counter()
         document = json.loads((dist / INDEX_NAME).read_bytes())
         paths = [*document["inputs"], *(f"{dist}/{name}" for name in document["outputs"])]
-        absent = 0  # inputs recorded as absent, such as a templates/ folder
+        # One stat each; an input recorded as absent (a templates/ folder) may still be absent.
         for path in paths:
-            try:
-                os.stat(path)
-            except FileNotFoundError:
-                absent += 1
+            os.path.exists(path)
         return len(paths), time.perf_counter() - started
 
     runs = [once() for _ in range(RUNS)]
